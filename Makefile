@@ -1,0 +1,38 @@
+# Frontline: `make run` serves the bundled data on http://127.0.0.1:8050, `make test` runs
+# every test. Each target creates or refreshes .venv itself.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench data clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (or set PYTHON=...)"; exit 2; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/frontline serve --host 127.0.0.1 --port 8050
+
+test: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Rebuild data/ from the upstream copies in ../shared/data (needs that folder).
+data: $(STAMP)
+	$(BIN)/python scripts/build_data.py --shared ../shared/data
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

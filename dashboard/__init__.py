@@ -1,0 +1,1 @@
+"""Frontline's web app, HTTP API and command line: thin layers over :mod:`geo`."""

@@ -1,0 +1,246 @@
+"""The ``frontline`` command: serve the app, compute territorial figures, ingest events.
+
+Exit status: 0 success, 1 done but with rejected rows, 2 bad input or unreadable file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+from geo.errors import FrontlineError
+from geo.territory import FIGURE_LAYERS
+
+ATTRIBUTION = "Front-line data: DeepStateMap (deepstatemap.live). Boundaries: Natural Earth."
+
+
+def _add_area(sub) -> None:
+    p = sub.add_parser(
+        "area",
+        help="km² gained, lost and net between two dates, from the control polygons",
+        description=(
+            "Territory gained and lost between the snapshot for --from and the snapshot for "
+            "--to (each the nearest on or before the date; the dates used are printed). "
+            "Areas are measured in an equal-area projection (EPSG:6933). A month is "
+            "--from YYYY-MM-01 --to <1st of next month>."
+        ),
+    )
+    p.add_argument(
+        "--from",
+        dest="date_from",
+        required=True,
+        metavar="DATE",
+        help="start date, ISO (e.g. 2024-10-01)",
+    )
+    p.add_argument(
+        "--to",
+        dest="date_to",
+        required=True,
+        metavar="DATE",
+        help="end date, ISO, exclusive (e.g. 2024-11-01 for October)",
+    )
+    p.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        metavar="ISO",
+        help="clip to an admin-1 region by ISO 3166-2 code, e.g. UA-14 (Donetsk); "
+        "repeat for several (figures for their union)",
+    )
+    p.add_argument(
+        "--layer",
+        default="russian_held",
+        choices=FIGURE_LAYERS,
+        help="russian_held = occupied ∪ occupied before 2022 (default); "
+        "ua_held_in_russia = the Kursk incursion",
+    )
+    p.add_argument(
+        "--by",
+        choices=["day", "week", "month"],
+        help="one row per day, ISO week or calendar month instead of one total",
+    )
+    p.add_argument("--format", default="table", choices=["table", "csv", "json"])
+
+
+def _add_ingest(sub) -> None:
+    p = sub.add_parser(
+        "ingest",
+        help="validate an event file and store its accepted events as a dataset",
+        description=(
+            "Read an ACLED export, a UCDP GED CSV, any CSV with date and coordinate columns, "
+            "or GeoJSON points. Every row is accepted or rejected with its row number, column, "
+            "value and reason. Exit 0 if all rows were accepted, 1 if some were rejected, "
+            "2 if the file could not be read."
+        ),
+    )
+    p.add_argument("file", type=Path, help="the file to read")
+    p.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", "acled", "ucdp", "csv", "geojson"],
+        help="input format (default: detected from the header)",
+    )
+    p.add_argument("--name", help="dataset name (default: the format or the file name)")
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where datasets are stored (default: $FRONTLINE_DATA_DIR or ~/.local/share/frontline)",
+    )
+    p.add_argument(
+        "--rejects",
+        type=Path,
+        help="write rejected rows here as CSV (default: <data-dir>/rejects/<name>.csv)",
+    )
+    for key in ("date", "lat", "lon", "id", "event_type", "location", "notes"):
+        p.add_argument(
+            f"--{key.replace('_', '-')}-column",
+            dest=f"map_{key}",
+            metavar="COLUMN",
+            help=f"for --format csv: the column holding {key}",
+        )
+
+
+def _add_serve(sub) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="serve the explorer on http://HOST:PORT",
+        description="Serve the Frontline explorer and API.",
+    )
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--debug", action="store_true", help="Dash debug mode (reloads on edit)")
+    p.add_argument("--data-dir", type=Path, help="folder of ingested datasets")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``frontline`` command."""
+    parser = argparse.ArgumentParser(
+        prog="frontline",
+        description="Frontline: conflict events and front-line changes on a map. "
+        "Territorial figures come from DeepStateMap's daily control polygons.",
+        epilog=ATTRIBUTION,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_serve(sub)
+    _add_area(sub)
+    _add_ingest(sub)
+    return parser
+
+
+def cmd_area(args, out) -> int:
+    """``frontline area``: print gained/lost/net km² with the snapshot dates used."""
+    from geo.store import FileStore
+
+    territory = FileStore().territory
+    if args.by:
+        changes = territory.series(args.date_from, args.date_to, args.by, args.region, args.layer)
+    else:
+        changes = [territory.changes(args.date_from, args.date_to, args.region, args.layer)]
+    records = [c.as_record() for c in changes]
+    if args.format == "json":
+        json.dump(records, out, indent=2)
+        out.write("\n")
+    elif args.format == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        _print_area_table(records, args, out)
+    return 0
+
+
+def _print_area_table(records, args, out) -> None:
+    region = ",".join(args.region) if args.region else "all"
+    out.write(f"Layer {args.layer}, region {region}; km² in EPSG:6933 (equal-area)\n")
+    header = ("period", "snapshots used", "gained", "lost", "net")
+    rows = [
+        (
+            f"{r['period_start']} → {r['period_end']}",
+            f"{r['from_snapshot']} → {r['to_snapshot']}",
+            f"{r['gained_km2']:,.1f}",
+            f"{r['lost_km2']:,.1f}",
+            f"{r['net_km2']:+,.1f}",
+        )
+        for r in records
+    ]
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+    for i, row in enumerate([header, *rows]):
+        cells = [
+            c.ljust(w) if j < 2 else c.rjust(w)
+            for j, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        out.write("  ".join(cells) + "\n")
+        if i == 0:
+            out.write("  ".join("-" * w for w in widths) + "\n")
+    sources = sorted({s for r in records for s in r["source"].split("+")})
+    out.write(f"Source: {', '.join(sources)}. {ATTRIBUTION}\n")
+
+
+def cmd_ingest(args, out) -> int:
+    """``frontline ingest``: validate, store accepted events, write rejects, summarise."""
+    from geo.ingest import read_events
+    from geo.store import FileStore, check_dataset_name
+
+    if args.name:
+        check_dataset_name(args.name)
+    mapping = {k[4:]: v for k, v in vars(args).items() if k.startswith("map_") and v}
+    if not args.file.exists():
+        raise FrontlineError(f"{args.file}: no such file", param="file")
+    result = read_events(args.file, format=args.format, name=args.name, mapping=mapping or None)
+    store = FileStore(user_dir=args.data_dir) if args.data_dir else FileStore()
+    target = store.save_dataset(result.dataset, result.events) if len(result.events) else None
+    summary = result.summary()
+    rejects_path = None
+    if len(result.rejects):
+        rejects_path = args.rejects or store.user_dir / "rejects" / f"{result.dataset}.csv"
+        rejects_path.parent.mkdir(parents=True, exist_ok=True)
+        result.rejects.to_csv(rejects_path, index=False)
+    out.write(f"{args.file}: format {result.format}, dataset {result.dataset}\n")
+    out.write(f"  rows read  {summary['rows_read']:>9,d}\n")
+    out.write(f"  accepted   {summary['accepted']:>9,d}\n")
+    out.write(f"  rejected   {summary['rejected']:>9,d}\n")
+    for reason, count in sorted(summary["rejected_by_reason"].items()):
+        out.write(f"    {reason:<26s} {count:>7,d}\n")
+    if target:
+        out.write(f"stored: {target}\n")
+    else:
+        out.write("stored: nothing (no row was accepted)\n")
+    if rejects_path:
+        out.write(f"rejects: {rejects_path}\n")
+    return 1 if len(result.rejects) else 0
+
+
+def cmd_serve(args, out) -> int:
+    """``frontline serve``: the Dash development server."""
+    import os
+
+    from dashboard.app import create_app
+    from dashboard.settings import Settings
+
+    if args.data_dir:
+        os.environ["FRONTLINE_DATA_DIR"] = str(args.data_dir)
+    app = create_app(Settings.from_env())
+    out.write(f"Frontline on http://{args.host}:{args.port}/\n")
+    out.flush()
+    app.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+COMMANDS = {"area": cmd_area, "ingest": cmd_ingest, "serve": cmd_serve}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``frontline`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args, sys.stdout)
+    except FrontlineError as exc:
+        print(f"frontline {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

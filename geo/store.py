@@ -1,0 +1,156 @@
+"""Where the data lives: the ``Store`` protocol and the bundled-file implementation.
+
+The file store reads the bundled GeoParquet files plus the user's ingested datasets once,
+lazily, and keeps them in memory (events as one table sorted by date). Other engines
+(PostGIS) implement the same protocol.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import threading
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.errors import FrontlineError
+from geo.paths import bundled_data_dir, user_data_dir
+from geo.query import Query
+from geo.regions import Regions
+from geo.territory import Territory
+
+__all__ = ["DATASET_NAME", "FileStore", "Store"]
+
+DATASET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+class Store(Protocol):
+    """What the app, the API and the CLI need from a data store."""
+
+    regions: Regions
+    territory: Territory
+
+    def events(self, query: Query | None = None) -> gpd.GeoDataFrame:
+        """Events matching ``query`` (all when None), sorted by date."""
+
+    def dataset_names(self) -> list[str]:
+        """Names of the event datasets, bundled first."""
+
+
+class FileStore:
+    """The bundled GeoParquet files plus the user's ingested datasets.
+
+    Parameters
+    ----------
+    data_dir : bundled data folder (default :func:`geo.paths.bundled_data_dir`).
+    user_dir : folder of ingested datasets (default :func:`geo.paths.user_data_dir`);
+        datasets live in ``<user_dir>/datasets/<name>.parquet``.
+    """
+
+    def __init__(self, data_dir: Path | None = None, user_dir: Path | None = None):
+        self.data_dir = Path(data_dir) if data_dir else bundled_data_dir()
+        self.user_dir = Path(user_dir) if user_dir else user_data_dir()
+        self._lock = threading.Lock()
+        self._extra: dict[str, gpd.GeoDataFrame] = {}
+
+    @cached_property
+    def regions(self) -> Regions:
+        """Admin-1 regions and countries."""
+        return Regions.from_data_dir(self.data_dir)
+
+    @cached_property
+    def territory(self) -> Territory:
+        """Control snapshots, clipped with :attr:`regions`."""
+        return Territory.from_data_dir(self.data_dir, self.regions)
+
+    @cached_property
+    def places(self) -> pd.DataFrame:
+        """The offline gazetteer (GeoNames)."""
+        return pd.read_parquet(self.data_dir / "places.parquet")
+
+    @cached_property
+    def airraid(self) -> pd.DataFrame:
+        """Air-raid alerts by oblast (region-level data, not events)."""
+        return pd.read_parquet(self.data_dir / "airraid_alerts.parquet")
+
+    @cached_property
+    def _events(self) -> gpd.GeoDataFrame:
+        frames = [gpd.read_parquet(p) for p in sorted(self.data_dir.glob("events_*.parquet"))]
+        user = self.user_dir / "datasets"
+        if user.is_dir():
+            frames += [gpd.read_parquet(p) for p in sorted(user.glob("*.parquet"))]
+        return _concat(frames)
+
+    def _all_events(self) -> gpd.GeoDataFrame:
+        with self._lock:
+            if not self._extra:
+                return self._events
+            return _concat([self._events, *self._extra.values()])
+
+    def events(self, query: Query | None = None) -> gpd.GeoDataFrame:
+        """Events matching ``query``, sorted by date then id."""
+        events = self._all_events()
+        if query is None:
+            return events
+        return events[query.mask(events)]
+
+    def dataset_names(self) -> list[str]:
+        """Names of all event datasets present."""
+        events = self._all_events()
+        return list(dict.fromkeys(events["dataset"].astype(str)))
+
+    def add_session_dataset(self, name: str, events: gpd.GeoDataFrame) -> None:
+        """Add events to this process only (an upload in the browser); not written to disk."""
+        check_dataset_name(name)
+        with self._lock:
+            self._extra[name] = events
+
+    def save_dataset(self, name: str, events: gpd.GeoDataFrame) -> Path:
+        """Write an ingested dataset to ``<user_dir>/datasets/<name>.parquet``.
+
+        Written to a temporary file in the same folder and renamed, so a crash or a full
+        disk never leaves a half-written dataset behind.
+        """
+        check_dataset_name(name)
+        folder = self.user_dir / "datasets"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{name}.parquet"
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            events.to_parquet(tmp, compression="zstd")
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        self.__dict__.pop("_events", None)
+        return target
+
+
+def check_dataset_name(name: str) -> str:
+    """Dataset names become file names: allow only ``[a-z0-9_-]``, no paths."""
+    if not DATASET_NAME.match(name or ""):
+        raise FrontlineError(
+            f"name: {name!r} is not a valid dataset name (lower-case letters, digits, '_' and "
+            "'-', at most 40 characters, starting with a letter or digit)",
+            param="name",
+        )
+    return name
+
+
+def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        from geo.schema import empty_events
+
+        return empty_events()
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    out = gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+    out["dataset"] = out["dataset"].astype(str).astype("category")
+    out["event_type"] = out["event_type"].astype(str).astype("category")
+    return out.sort_values(["date", "event_id"], ignore_index=True)

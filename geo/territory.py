@@ -1,0 +1,327 @@
+"""Territorial control snapshots and the changes between them.
+
+A snapshot is the map as it stood early on its date. Days without a snapshot are a fact of
+the data: for a requested date the nearest snapshot on or before it is used, and the date
+actually used is always returned beside the figure, never hidden.
+
+"Russian-held" (layer ``russian_held``) is DeepState's ``occupied`` ∪ ``occupied_pre2022``
+(Crimea and the areas held before 2022 included), precomputed per day in the bundled table.
+The Kursk incursion (``ua_held_in_russia``) and the grey zones get the same functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.areas import area_km2
+from geo.errors import FrontlineError, NoSnapshotError
+from geo.regions import Regions, normalise_region_codes
+
+__all__ = [
+    "FIGURE_LAYERS",
+    "LAYERS",
+    "Change",
+    "Snapshot",
+    "Territory",
+    "as_date",
+    "period_bounds",
+]
+
+#: Every layer of the bundled table.
+LAYERS = (
+    "russian_held",
+    "occupied",
+    "occupied_pre2022",
+    "unknown_status",
+    "ua_held_in_russia",
+    "unknown_in_russia",
+)
+#: Layers for which gained/lost figures are offered to users.
+FIGURE_LAYERS = ("russian_held", "ua_held_in_russia")
+PERIODS = ("day", "week", "month")
+#: A snapshot older than this is not used for a date: the record has ended or has a hole.
+MAX_GAP_DAYS = 7
+
+
+def as_date(value, param: str = "date") -> dt.date:
+    """Parse an ISO date (``2024-10-01``) or accept a date/datetime; errors name ``param``."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise FrontlineError(
+            f"{param}: expected an ISO date such as 2024-10-01, got {value!r}", param=param
+        ) from None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One layer as it stood on ``date`` (the snapshot used for ``requested``)."""
+
+    requested: dt.date
+    date: dt.date
+    layer: str
+    source: str
+    geometry: shapely.Geometry
+
+    @property
+    def age_days(self) -> int:
+        """How many days before the requested date the snapshot was taken."""
+        return (self.requested - self.date).days
+
+
+@dataclass(frozen=True)
+class Change:
+    """Ground gained and lost in one layer between two snapshots, optionally in a region.
+
+    ``gained`` is what the layer held at the end and not at the start, ``lost`` the reverse;
+    ``net_km2`` is area(end) - area(start) (equal to gained - lost up to rounding).
+    """
+
+    period_start: dt.date
+    period_end: dt.date
+    from_snapshot: dt.date
+    to_snapshot: dt.date
+    layer: str
+    region: str | None
+    gained_km2: float
+    lost_km2: float
+    net_km2: float
+    gained: shapely.Geometry
+    lost: shapely.Geometry
+    sources: tuple[str, ...]
+
+    def as_record(self) -> dict:
+        """The figures without geometry, JSON-ready (dates as ISO strings)."""
+        return {
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(),
+            "from_snapshot": self.from_snapshot.isoformat(),
+            "to_snapshot": self.to_snapshot.isoformat(),
+            "layer": self.layer,
+            "region": self.region,
+            "gained_km2": round(self.gained_km2, 1),
+            "lost_km2": round(self.lost_km2, 1),
+            "net_km2": round(self.net_km2, 1),
+            "source": "+".join(self.sources),
+        }
+
+
+def period_bounds(start: dt.date, end: dt.date, by: str) -> list[tuple[dt.date, dt.date]]:
+    """Split ``[start, end)`` into calendar periods: days, ISO weeks (Mon) or months.
+
+    The first and last periods are cut at ``start`` and ``end``; a monthly figure for a
+    whole month runs from the 1st of the month to the 1st of the next.
+    """
+    if by not in PERIODS:
+        raise FrontlineError(f"by: expected one of {', '.join(PERIODS)}, got {by!r}", param="by")
+    if end <= start:
+        raise FrontlineError(f"to ({end}) must be after from ({start})", param="to")
+    edges = {start, end}
+    if by == "day":
+        edges.update(start + dt.timedelta(days=i) for i in range((end - start).days))
+    elif by == "week":
+        monday = start - dt.timedelta(days=start.weekday())
+        edges.update(pd.date_range(monday, end, freq="7D").date)
+    else:
+        edges.update(pd.date_range(start.replace(day=1), end, freq="MS").date)
+    edges = sorted(e for e in edges if start <= e <= end)
+    return list(itertools.pairwise(edges))
+
+
+class Territory:
+    """The bundled control snapshots, indexed by layer and date.
+
+    Parameters
+    ----------
+    table : GeoDataFrame with ``date``, ``layer``, ``source``, ``geometry`` (EPSG:4326) and
+        optionally ``area_km2`` (precomputed equal-area size, used for whole-table nets).
+    regions : Regions, used to clip figures to admin-1 regions.
+
+    Examples
+    --------
+    >>> terr = Territory.from_data_dir(bundled_data_dir(), regions)   # doctest: +SKIP
+    >>> c = terr.changes("2024-08-01", "2024-09-01")                   # doctest: +SKIP
+    >>> round(c.net_km2)                                               # doctest: +SKIP
+    363
+    """
+
+    def __init__(self, table: gpd.GeoDataFrame, regions: Regions | None = None):
+        if table.crs is None or table.crs.to_epsg() != 4326:
+            raise ValueError(f"territory table must be in EPSG:4326, got {table.crs}")
+        missing = {"date", "layer", "source", "geometry"} - set(table.columns)
+        if missing:
+            raise ValueError(f"territory table lacks columns {sorted(missing)}")
+        self.regions = regions
+        self._layers: dict[str, gpd.GeoDataFrame] = {}
+        for layer, part in table.groupby("layer", observed=True):
+            part = part.sort_values("date").reset_index(drop=True)
+            part["date"] = pd.to_datetime(part["date"]).dt.date
+            self._layers[str(layer)] = part
+        # Per-instance caches keyed by plain values; lru_cache on methods would pin `self`.
+        self._clip_cache: dict[tuple, tuple[shapely.Geometry, float]] = {}
+
+    @classmethod
+    def from_data_dir(cls, data_dir, regions: Regions | None = None) -> Territory:
+        """Load ``territory.parquet`` from a data directory."""
+        return cls(gpd.read_parquet(f"{data_dir}/territory.parquet"), regions)
+
+    @property
+    def layers(self) -> list[str]:
+        """Layers present in the table."""
+        return list(self._layers)
+
+    def dates(self, layer: str = "russian_held") -> list[dt.date]:
+        """Every date that has a snapshot of ``layer``, ascending."""
+        return list(self._table(layer)["date"])
+
+    def coverage(self, layer: str = "russian_held") -> tuple[dt.date, dt.date]:
+        """First and last snapshot date of ``layer``."""
+        dates = self._table(layer)["date"]
+        return dates.iloc[0], dates.iloc[-1]
+
+    def _table(self, layer: str) -> gpd.GeoDataFrame:
+        if layer not in self._layers:
+            raise FrontlineError(
+                f"layer: unknown layer {layer!r}; expected one of {', '.join(self._layers)}",
+                param="layer",
+            )
+        return self._layers[layer]
+
+    def _index_on_or_before(self, layer: str, date: dt.date) -> int | None:
+        if layer not in self._layers:
+            return None
+        dates = self._layers[layer]["date"].to_numpy()
+        i = int(np.searchsorted(dates, date, side="right")) - 1
+        return i if i >= 0 else None
+
+    def snapshot(self, date, layer: str = "russian_held") -> Snapshot:
+        """The snapshot of ``layer`` in force on ``date``: the nearest one on or before it.
+
+        Layers that exist for part of the record only (``ua_held_in_russia`` from August
+        2024) have an empty geometry on days when their series has a map but no polygon of
+        that layer: nothing was held then, which is different from "no data".
+
+        Raises
+        ------
+        NoSnapshotError
+            When the date lies before the layer's series starts, or more than
+            :data:`MAX_GAP_DAYS` after its last snapshot (a stale map is not passed off as
+            the map of that day).
+        """
+        date = as_date(date)
+        table = self._table(layer)
+        # The layered series has a polygon of `occupied` on every day it covers; the other
+        # layers of that series are absent on days when they were empty.
+        base_layer = layer if layer == "russian_held" else "occupied"
+        base_table = self._table(base_layer if base_layer in self._layers else layer)
+        base = self._index_on_or_before(base_layer, date)
+        first, last = base_table["date"].iloc[0], base_table["date"].iloc[-1]
+        if base is None:
+            raise NoSnapshotError(
+                f"no {layer} snapshot on or before {date}: the record starts on {first}",
+                param="date",
+            )
+        base_date = base_table["date"].iloc[base]
+        if (date - base_date).days > MAX_GAP_DAYS:
+            raise NoSnapshotError(
+                f"no {layer} snapshot near {date}: the record runs from {first} to {last}",
+                param="date",
+            )
+        i = self._index_on_or_before(layer, date)
+        if i is None or table["date"].iloc[i] < base_date:
+            source = str(base_table["source"].iloc[base])
+            return Snapshot(date, base_date, layer, source, shapely.Polygon())
+        row = table.iloc[i]
+        return Snapshot(date, row["date"], layer, str(row["source"]), row["geometry"])
+
+    def _clipped(self, snap: Snapshot, regions: tuple[str, ...]) -> tuple[shapely.Geometry, float]:
+        key = (snap.layer, snap.date, regions)
+        if key not in self._clip_cache:
+            geom = snap.geometry
+            if regions:
+                geom = shapely.intersection(geom, self._region_geometry(regions))
+            self._clip_cache[key] = (geom, float(area_km2(geom)))
+        return self._clip_cache[key]
+
+    def _region_geometry(self, regions: tuple[str, ...]) -> shapely.Geometry:
+        if self.regions is None:
+            raise FrontlineError("region figures need the admin-1 regions", param="regions")
+        return _prepared(self.regions.geometry(regions))
+
+    def changes(
+        self, start, end, regions: str | Iterable[str] | None = None, layer: str = "russian_held"
+    ) -> Change:
+        """Ground gained and lost in ``layer`` between the snapshots for ``start`` and ``end``.
+
+        Parameters
+        ----------
+        start, end : ISO date strings or dates; ``end`` after ``start``.
+        regions : ISO 3166-2 codes (``"UA-14"``, ``["UA-14", "UA-23"]``); figures are clipped
+            to their union. None or empty means the whole layer.
+        layer : one of :data:`FIGURE_LAYERS` (any layer works).
+
+        Returns
+        -------
+        Change, with the snapshot dates actually used.
+        """
+        start, end = as_date(start, "from"), as_date(end, "to")
+        if end <= start:
+            raise FrontlineError(f"to ({end}) must be after from ({start})", param="to")
+        codes = normalise_region_codes(regions)
+        if codes and self.regions is not None:
+            codes = self.regions.check_codes(codes)
+        before, after = self.snapshot(start, layer), self.snapshot(end, layer)
+        g0, a0 = self._clipped(before, codes)
+        g1, a1 = self._clipped(after, codes)
+        if before.date == after.date:
+            gained = lost = shapely.Polygon()
+        else:
+            gained = shapely.difference(g1, g0)
+            lost = shapely.difference(g0, g1)
+        return Change(
+            period_start=start,
+            period_end=end,
+            from_snapshot=before.date,
+            to_snapshot=after.date,
+            layer=layer,
+            region=",".join(codes) or None,
+            gained_km2=float(area_km2(gained)),
+            lost_km2=float(area_km2(lost)),
+            net_km2=a1 - a0,
+            gained=gained,
+            lost=lost,
+            sources=tuple(dict.fromkeys([before.source, after.source])),
+        )
+
+    def series(
+        self, start, end, by: str = "month", regions=None, layer: str = "russian_held"
+    ) -> list[Change]:
+        """Changes per day, ISO week or calendar month over ``[start, end)``.
+
+        Each element is :meth:`changes` for one period; periods are cut at ``start`` and
+        ``end``. Snapshots are reused between neighbouring periods (cached clip).
+        """
+        start, end = as_date(start, "from"), as_date(end, "to")
+        return [self.changes(a, b, regions, layer) for a, b in period_bounds(start, end, by)]
+
+
+@lru_cache(maxsize=64)
+def _prepared(geom: shapely.Geometry) -> shapely.Geometry:
+    # Prepared geometries make the repeated intersections of a series several times faster.
+    shapely.prepare(geom)
+    return geom
