@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -160,8 +161,11 @@ class Territory:
     363
     """
 
-    def __init__(self, table: gpd.GeoDataFrame, regions: Regions | None = None):
-        if table.crs is None or table.crs.to_epsg() != 4326:
+    def __init__(self, table: gpd.GeoDataFrame | pd.DataFrame, regions: Regions | None = None):
+        # A plain DataFrame may carry WKB bytes (see from_data_dir); it is EPSG:4326 by
+        # construction of the bundled file, which records its CRS in the GeoParquet metadata.
+        crs = getattr(table, "crs", "EPSG:4326") if isinstance(table, gpd.GeoDataFrame) else None
+        if crs is not None and (table.crs is None or table.crs.to_epsg() != 4326):
             raise ValueError(f"territory table must be in EPSG:4326, got {table.crs}")
         missing = {"date", "layer", "source", "geometry"} - set(table.columns)
         if missing:
@@ -174,11 +178,34 @@ class Territory:
             self._layers[str(layer)] = part
         # Per-instance caches keyed by plain values; lru_cache on methods would pin `self`.
         self._clip_cache: dict[tuple, tuple[shapely.Geometry, float]] = {}
+        self._decoded: dict[tuple[str, int], shapely.Geometry] = {}
 
     @classmethod
     def from_data_dir(cls, data_dir, regions: Regions | None = None) -> Territory:
-        """Load ``territory.parquet`` from a data directory."""
-        return cls(gpd.read_parquet(f"{data_dir}/territory.parquet"), regions)
+        """Load ``territory.parquet`` from a data directory.
+
+        Geometries stay WKB until a snapshot is asked for: decoding all 5,000+ daily
+        polygons up front would add about half a second to every start.
+        """
+        import pyarrow.parquet as pq
+
+        path = f"{data_dir}/territory.parquet"
+        table = pq.read_table(path, columns=["date", "layer", "source", "geometry"])
+        geo_meta = json.loads((table.schema.metadata or {}).get(b"geo", b"{}"))
+        crs = geo_meta.get("columns", {}).get("geometry", {}).get("crs")
+        code = (crs or {}).get("id", {}).get("code", 4326) if isinstance(crs, dict) else 4326
+        if code != 4326:
+            raise ValueError(f"{path}: geometry must be in EPSG:4326, got EPSG:{code}")
+        return cls(table.to_pandas(), regions)
+
+    def _geometry(self, layer: str, i: int) -> shapely.Geometry:
+        value = self._layers[layer]["geometry"].iloc[i]
+        if not isinstance(value, bytes | bytearray):
+            return value
+        key = (layer, i)
+        if key not in self._decoded:
+            self._decoded[key] = shapely.from_wkb(value)
+        return self._decoded[key]
 
     @property
     def layers(self) -> list[str]:
@@ -247,7 +274,7 @@ class Territory:
             source = str(base_table["source"].iloc[base])
             return Snapshot(date, base_date, layer, source, shapely.Polygon())
         row = table.iloc[i]
-        return Snapshot(date, row["date"], layer, str(row["source"]), row["geometry"])
+        return Snapshot(date, row["date"], layer, str(row["source"]), self._geometry(layer, i))
 
     def _clipped(self, snap: Snapshot, regions: tuple[str, ...]) -> tuple[shapely.Geometry, float]:
         key = (snap.layer, snap.date, regions)

@@ -26,6 +26,9 @@ from geo.areas import area_km2  # noqa: E402  (needs the repo on sys.path first)
 from geo.regions import Regions  # noqa: E402
 
 PARQUET = dict(compression="zstd", compression_level=22)
+# Small row groups let pyarrow decompress in parallel (0.2 s instead of 1.3 s to read the
+# territory table); geometry gains nothing from dictionary encoding.
+TERRITORY_PARQUET = dict(PARQUET, row_group_size=200, use_dictionary=False)
 
 LAYERED = "territory/deepstate_layers_daily_2022-04-03_to_2025-08-03.geojson.xz"
 CYTERAT = "territory/deepstate_occupied_daily_2024-07-08_to_2026-08-22.geojson.xz"
@@ -235,7 +238,7 @@ def main(argv: list[str] | None = None) -> None:
             args.out / "airraid_alerts.parquet", **PARQUET
         )
     if "territory" in want:
-        build_territory(args.shared).to_parquet(args.out / "territory.parquet", **PARQUET)
+        build_territory(args.shared).to_parquet(args.out / "territory.parquet", **TERRITORY_PARQUET)
     if "ucdp" in want:
         build_ucdp(args.shared, regions, args.out)
     for path in sorted(args.out.glob("*.parquet")):
