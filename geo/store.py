@@ -74,6 +74,13 @@ class FileStore:
         return pd.read_parquet(self.data_dir / "places.parquet")
 
     @cached_property
+    def gazetteer(self):
+        """The place-name index over :attr:`places`, built once (about 0.7 s)."""
+        from geo.gazetteer import Gazetteer
+
+        return Gazetteer(self.places)
+
+    @cached_property
     def airraid(self) -> pd.DataFrame:
         """Air-raid alerts by oblast (region-level data, not events)."""
         return pd.read_parquet(self.data_dir / "airraid_alerts.parquet")
