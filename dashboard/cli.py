@@ -115,6 +115,22 @@ def _add_serve(sub) -> None:
     p.add_argument("--data-dir", type=Path, help="folder of ingested datasets")
 
 
+def _add_story(sub) -> None:
+    p = sub.add_parser(
+        "story",
+        help="work with story files (data/stories/*.yaml)",
+        description="Stories are what a newsroom embeds beside an article.",
+    )
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    check = actions.add_parser(
+        "check",
+        help="validate a story file: names every unknown place, bad date or bad claim",
+        description="Validate a story file against the offline gazetteer, the admin-1 "
+        "regions and data/claims.yaml; print every problem. Exit 0 if none, 2 otherwise.",
+    )
+    check.add_argument("file", type=Path)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``frontline`` command."""
     parser = argparse.ArgumentParser(
@@ -127,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve(sub)
     _add_area(sub)
     _add_ingest(sub)
+    _add_story(sub)
     return parser
 
 
@@ -213,6 +230,26 @@ def cmd_ingest(args, out) -> int:
     return 1 if len(result.rejects) else 0
 
 
+def cmd_story(args, out) -> int:
+    """``frontline story check FILE``: list every problem of a story file."""
+    from geo.claims import load_claims
+    from geo.store import FileStore
+    from geo.stories import check_story
+
+    store = FileStore()
+    claims = [c.id for c in load_claims(store.data_dir / "claims.yaml", store.regions)]
+    story, problems = check_story(args.file, store.gazetteer, store.regions, claims)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{args.file}: {len(problems)} problem(s)", file=sys.stderr)
+        return 2
+    out.write(f"{args.file}: ok: {len(story.events)} events, {len(story.claims)} claim(s)\n")
+    for e in story.events:
+        out.write(f"  {e.n}. {e.date} {e.place} ({e.lat:.4f}, {e.lon:.4f})\n")
+    return 0
+
+
 def cmd_serve(args, out) -> int:
     """``frontline serve``: the Dash development server."""
     import os
@@ -229,7 +266,12 @@ def cmd_serve(args, out) -> int:
     return 0
 
 
-COMMANDS = {"area": cmd_area, "ingest": cmd_ingest, "serve": cmd_serve}
+COMMANDS = {
+    "area": cmd_area,
+    "ingest": cmd_ingest,
+    "serve": cmd_serve,
+    "story": cmd_story,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

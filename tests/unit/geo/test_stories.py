@@ -1,0 +1,78 @@
+"""Stories: the bundled article story resolves offline; a bad file names every problem."""
+
+from pathlib import Path
+
+import pytest
+
+from geo.claims import load_claims
+from geo.errors import FrontlineError
+from geo.stories import check_story, find_story, load_story, story_events
+
+STORIES = Path(__file__).resolve().parents[3] / "data" / "stories"
+SLUG = "worldscope-2024-11-04-north-korean-troops"
+
+
+@pytest.fixture(scope="module")
+def claim_ids(store):
+    return [c.id for c in load_claims(store.data_dir / "claims.yaml")]
+
+
+def test_article_story_places_its_events(store, claim_ids):
+    story = load_story(find_story(STORIES, SLUG), store.gazetteer, store.regions, claim_ids)
+    events = story_events(story, store.regions)
+    assert len(events) == 6
+    by_place = dict(zip(events["location"], events["admin1"].astype(object), strict=True))
+    assert by_place["Kursk Oblast"] == "RU-KRS" and by_place["Kyiv"] == "UA-30"
+    assert by_place["Donetsk Oblast"] == "UA-14"
+    assert set(events["country"]) == {"RUS", "UKR", "KOR"}
+    assert (events[events["location"].str.endswith("Oblast")]["geo_precision"] == 3).all()
+    assert story.claims == ("afp-isw-donetsk-2024-10",)
+    assert "WorldScope" in story.source
+    german = story_events(story, store.regions, lang="de")
+    assert "Kiew" in german.loc[4, "notes"]
+
+
+def test_bad_story_names_every_problem(tmp_path, store, claim_ids):
+    bad = tmp_path / "bad-story.yaml"
+    bad.write_text(
+        "slug: bad-story\n"
+        "title: {en: x}\n"
+        "summary: {en: a, de: b}\n"
+        "article: {publication: P, title: T, date: 2024-11-31}\n"
+        "view: {from: 2024-10-01, to: 2024-11-01, regions: [UA-99]}\n"
+        "events:\n"
+        "  - {date: 2024-02-30, place: Kyiv, event_type: Battles, text: {en: a, de: b}}\n"
+        "  - {date: 2024-02-01, place: Nowhereville, event_type: Battles, text: {en: a, de: b}}\n"
+        "  - {date: 2024-02-01, place: Kyiv, event_type: Fight, claim: nope, text: {en: a}}\n"
+        "claims: [nope]\n",
+        encoding="utf-8",
+    )
+    story, problems = check_story(bad, store.gazetteer, store.regions, claim_ids)
+    assert story is None
+    text = "\n".join(problems)
+    for needle in (
+        "title: missing the de text",
+        "article.date: not a date: '2024-11-31'",
+        "view.regions: unknown region 'UA-99'",
+        "claims: unknown claim 'nope'",
+        "event 1.date: not an ISO date: '2024-02-30'",
+        "event 2.place",
+        "Nowhereville",
+        "event 3.event_type",
+        "event 3.claim: unknown claim 'nope'",
+        "event 3.text: missing the de text",
+    ):
+        assert needle in text
+    assert all(p.startswith("bad-story.yaml: ") for p in problems)
+
+
+@pytest.mark.parametrize("slug", ["../secrets", "a/b", "", "UPPER", "x" * 101, "..%2f"])
+def test_slugs_cannot_escape_the_folder(slug):
+    with pytest.raises(FrontlineError) as err:
+        find_story(STORIES, slug)
+    assert err.value.param == "slug"
+
+
+def test_unknown_slug():
+    with pytest.raises(FrontlineError, match="no story"):
+        find_story(STORIES, "no-such-story")
