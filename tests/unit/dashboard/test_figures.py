@@ -1,0 +1,224 @@
+"""Figure builders: map traces and layers, display geometry, timeline; no browser."""
+
+import datetime as dt
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely import box
+
+from dashboard.figures import (
+    LAYER_ORDER,
+    MAX_POINTS,
+    build_map,
+    build_timeline,
+    display_geojson,
+    event_traces,
+    layer_index,
+    layer_sources,
+)
+from dashboard.figures.geometry import grid_bins, vertex_count
+
+EVENT_COLUMNS = ["event_id", "date", "event_type", "location", "geo_precision", "fatalities"]
+
+
+def tr(key: str) -> str:
+    """A stand-in translation that makes untranslated strings visible."""
+    return f"<{key}>"
+
+
+def make_events(rows) -> gpd.GeoDataFrame:
+    frame = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "lon", "lat"])
+    frame["admin1"] = "UA-14"
+    points = gpd.points_from_xy(frame.pop("lon"), frame.pop("lat"))
+    return gpd.GeoDataFrame(frame, geometry=points, crs=4326)
+
+
+@pytest.fixture
+def three_events():
+    """Two exact events of different types and one region-level event."""
+    return make_events(
+        [
+            ("t:1", dt.date(2024, 10, 1), "Battles", "Pokrovsk", 1, 1234, 37.18, 48.28),
+            ("t:2", dt.date(2024, 10, 2), "Protests", "Kyiv", 2, None, 30.52, 50.45),
+            ("t:3", dt.date(2024, 10, 3), "Battles", "Donetsk Oblast", 3, 3, 37.8, 48.0),
+        ]
+    )
+
+
+@pytest.fixture
+def tiny_inputs(three_events):
+    admin1 = gpd.GeoDataFrame(
+        {"iso_3166_2": ["UA-14"], "name_en": ["Donetsk Oblast"], "name_de": ["Oblast Donezk"]},
+        geometry=[box(36.5, 47, 39, 49.3)],
+        crs=4326,
+    )
+    countries = gpd.GeoDataFrame(
+        {"iso_a3": ["UKR"], "name_en": ["Ukraine"], "name_de": ["Ukraine"]},
+        geometry=[box(22, 44, 40, 52.5)],
+        crs=4326,
+    )
+    labels = pd.DataFrame(
+        {
+            "name": ["Kyiv"],
+            "name_de": ["Kiew"],
+            "lat": [50.45],
+            "lon": [30.52],
+            "population": [2.9e6],
+        }
+    )
+    return {
+        "events": three_events,
+        "territory": {"russian_held": box(37, 47, 39, 48.5)},
+        "gained": box(37, 48.4, 37.2, 48.5),
+        "lost": shapely.Polygon(),
+        "admin1": admin1,
+        "countries": countries,
+        "labels": labels,
+    }
+
+
+def event_data(fig):
+    return [d for d in fig.data if (d.meta or {}).get("role") == "events"]
+
+
+def test_one_trace_per_type_with_translated_names(tiny_inputs):
+    fig = build_map(**tiny_inputs, t=tr)
+    names = [d.name for d in event_data(fig)]
+    assert names == ["<type.Battles>", "<type.Protests>", "<events.region_level>"]
+    battles = event_data(fig)[0]
+    assert battles.customdata.tolist() == [["t:1"]]
+
+
+def test_region_level_events_are_not_exact_points(tiny_inputs):
+    traces = event_traces(tiny_inputs["events"], "en", tr)
+    points = [d for d in traces if d.meta["kind"] != "region_level"]
+    region = [d for d in traces if d.meta["kind"] == "region_level"]
+    assert sum(len(d.lon) for d in points) == 2  # the exact events only
+    assert len(region) == 1 and list(region[0].customdata[0]) == ["t:3", 1]
+    assert region[0].marker.size > points[0].marker.size
+
+
+def test_german_hover_uses_german_numbers_and_dates(tiny_inputs):
+    fig = build_map(**tiny_inputs, lang="de", t=tr)
+    hover = event_data(fig)[0].hovertext[0]
+    assert "1.234" in hover and "1. Oktober 2024" in hover
+
+
+def test_bins_replace_points_above_max_points():
+    # Generated: 30,000 random points inside a box, for the binning path only.
+    n = 30_000
+    rng = np.random.default_rng(7)
+    lon, lat = rng.uniform(33, 38, n), rng.uniform(46, 50, n)
+    events = make_events(
+        [(f"g:{i}", dt.date(2024, 1, 1), "Battles", "x", 1, 0, x, y) for i, (x, y) in
+         enumerate(zip(lon, lat, strict=True))]
+    )  # fmt: skip
+    assert n > MAX_POINTS
+    traces = event_traces(events, "en", tr)
+    assert [d.meta["kind"] for d in traces] == ["bins"]
+    assert traces[0].name == "<events.bins>"
+    assert int(np.sum(traces[0].marker.color)) == n
+    assert int(np.sum(traces[0].customdata[:, 0])) == n
+
+
+def test_grid_bins_count_every_point_once():
+    x, y, counts, cell = grid_bins(np.array([0.0, 0.01, 5.0, 5.0]), np.array([0, 0, 5, 5.0]))
+    assert counts.sum() == 4 and cell > 0 and len(x) == len(y) == len(counts)
+
+
+def test_offline_map_has_no_url_and_fixed_layer_order(tiny_inputs):
+    fig = build_map(**tiny_inputs, t=tr)
+    text = json.dumps(fig.to_plotly_json(), default=str)
+    assert "http" not in text
+    assert "glyphs" not in fig.layout.map.style and "sprite" not in fig.layout.map.style
+    assert [layer.name for layer in fig.layout.map.layers] == list(LAYER_ORDER)
+    held = fig.layout.map.layers[layer_index("russian_held.fill")]
+    assert held.source["features"], "territory drawn"
+    assert fig.layout.uirevision and fig.layout.map.uirevision
+
+
+def test_online_basemap_is_a_style_name(tiny_inputs):
+    fig = build_map(**tiny_inputs, basemap="carto-positron", theme="dark")
+    assert fig.layout.map.style == "carto-positron"
+    assert [layer.name for layer in fig.layout.map.layers] == list(LAYER_ORDER)
+
+
+def test_selected_region_gets_outline(tiny_inputs):
+    fig = build_map(**tiny_inputs, selected_regions=["UA-14"])
+    selected = fig.layout.map.layers[layer_index("selected.line")]
+    assert selected.source["features"] and selected.line.width > 2
+
+
+def test_alert_hours_shading(tiny_inputs):
+    alerts = pd.DataFrame({"admin1": ["UA-14"], "hours": [1234.5]})
+    fig = build_map(**tiny_inputs, alert_hours=alerts, lang="de", t=tr)
+    choro = next(d for d in fig.data if d.type == "choroplethmap")
+    assert choro.colorbar.title.text == "<alerts.hours>"
+    assert "1.234,5" in choro.hovertext[0]
+
+
+def test_layer_sources_patch_the_right_layers(tiny_inputs):
+    sources = layer_sources(tiny_inputs["territory"], tiny_inputs["gained"], None)
+    assert layer_index("russian_held.fill") in sources
+    assert sources[layer_index("lost.fill")]["features"] == []
+
+
+def test_display_geojson_simplifies_real_snapshot(store):
+    geom = store.territory.snapshot("2024-10-01").geometry
+    shown = display_geojson(geom, zoom=5)
+    assert vertex_count(shown) < shapely.get_num_coordinates(geom) / 3
+    assert display_geojson(geom, zoom=5) is shown  # cached
+    coords = shapely.get_coordinates(shapely.from_geojson(json.dumps(shown)))
+    assert np.allclose(coords, np.round(coords, 5))
+
+
+def test_display_geojson_empty():
+    assert display_geojson(shapely.Polygon()) == {"type": "FeatureCollection", "features": []}
+    assert display_geojson(None)["features"] == []
+
+
+def test_real_map_builds(store):
+    terr = {k: store.territory.snapshot("2024-10-01", k).geometry for k in ("russian_held",)}
+    change = store.territory.changes("2024-09-01", "2024-10-01")
+    regions = store.regions
+    fig = build_map(
+        events=make_events([]),
+        territory=terr,
+        gained=change.gained,
+        lost=change.lost,
+        admin1=regions.admin1,
+        countries=regions.countries,
+        labels=None,
+    )
+    assert "http" not in json.dumps(fig.to_plotly_json(), default=str)
+
+
+def test_timeline_rows_and_german_hover(store):
+    counts = pd.DataFrame(
+        {
+            "period_start": [dt.date(2024, 8, 1), dt.date(2024, 9, 1)],
+            "event_type": ["Battles", "Riots"],
+            "count": [1234, 5],
+        }
+    )
+    changes = [c.as_record() for c in store.territory.series("2024-08-01", "2024-10-01")]
+    alerts = pd.DataFrame({"period_start": [dt.date(2024, 8, 1)], "hours": [1234.5]})
+    fig = build_timeline(
+        counts=counts, changes=changes, alert_series=alerts, lang="de", by="month", t=tr
+    )
+    names = [d.name for d in fig.data]
+    assert names == [
+        "<type.Battles>", "<type.Riots>", "<layer.gained>", "<layer.lost>",
+        "<timeline.net>", "<alerts.hours>",
+    ]  # fmt: skip
+    assert {d.yaxis for d in fig.data[:2]} == {"y"} and fig.data[2].yaxis == "y3"
+    assert fig.layout.yaxis3.title.text == "<timeline.km2>"
+    assert "1.234" in fig.data[0].hovertext[0]
+    assert "363,5 km²" in fig.data[4].hovertext[0]  # August 2024, as DeepState reported
+    assert "1.234,5" in fig.data[5].hovertext[0]
+    assert fig.layout.xaxis.ticktext and "Aug." in fig.layout.xaxis.ticktext[0]
+    assert fig.layout.yaxis.fixedrange and not fig.layout.xaxis.fixedrange
