@@ -1,0 +1,98 @@
+"""The figures panel: events, fatalities and km² gained/lost/net for the period and the
+selected regions, each with its source and the snapshot dates it rests on."""
+
+from __future__ import annotations
+
+from dash import Input, Output, html
+
+from dashboard import ids
+from dashboard.formatting import fmt_date, fmt_date_range, fmt_int, fmt_km2
+from dashboard.i18n import t
+from dashboard.state import ViewState
+from dashboard.view import compute_view
+
+__all__ = ["figures_panel", "register"]
+
+
+def _card(key: str, label: str, value: str, source: str) -> html.Div:
+    return html.Div(
+        [
+            html.Div(label, className="figure-label"),
+            html.Div(value, id=f"fig-{key}-value", className="figure-value"),
+            html.Div(source, id=f"fig-{key}-source", className="figure-source"),
+        ],
+        className="figure-card",
+        id=f"fig-{key}",
+    )
+
+
+def figures_panel(store, state: ViewState) -> list:
+    """Components of the figures panel for ``state`` (all text, never HTML)."""
+    lang = state.lang
+    view = compute_view(store, state)
+    totals = view["totals"]
+    datasets = ", ".join(view["datasets"]) or "–"
+    where = (
+        ", ".join(store.regions.name(c, lang) for c in state.regions)
+        if state.regions
+        else t("figures.all_regions", lang)
+    )
+    events_source = t("figures.events_source", lang, datasets=datasets)
+    cards = [
+        html.P(
+            [
+                t(
+                    "figures.period",
+                    lang,
+                    range=fmt_date_range(state.date_from, state.date_to, lang),
+                ),
+                " · ",
+                t("figures.where", lang, regions=where),
+            ],
+            className="note",
+            id="fig-context",
+        ),
+        _card("events", t("figures.events", lang), fmt_int(totals["events"], lang), events_source),
+        _card(
+            "fatalities",
+            t("figures.fatalities", lang),
+            fmt_int(totals["fatalities"], lang),
+            f"{events_source}; "
+            + t("figures.fatalities_known", lang, n=fmt_int(totals["fatalities_known"], lang)),
+        ),
+    ]
+    change = view["change"]
+    if change is None:
+        cards.append(
+            html.P(
+                t("figures.no_territory", lang, reason=view["change_error"]),
+                className="note",
+                id="fig-territory-missing",
+            )
+        )
+        return cards
+    source = t(
+        "figures.territory_source",
+        lang,
+        sources=", ".join(change.sources),
+        start=fmt_date(change.from_snapshot, lang),
+        end=fmt_date(change.to_snapshot, lang),
+    )
+    cards += [
+        _card("gained", t("figures.gained", lang), fmt_km2(change.gained_km2, lang), source),
+        _card("lost", t("figures.lost", lang), fmt_km2(change.lost_km2, lang), source),
+        _card("net", t("figures.net", lang), fmt_km2(change.net_km2, lang, sign=True), source),
+    ]
+    return cards
+
+
+def register(app, store, settings) -> None:
+    """Attach the figures callback."""
+
+    @app.callback(
+        Output(ids.FIGURES, "children"),
+        Input(ids.STATE, "data"),
+        Input(ids.DATA_VERSION, "data"),
+    )
+    def update_figures(data, _version):
+        return figures_panel(store, ViewState.from_dict(data))

@@ -1,0 +1,169 @@
+"""The URL is the view: one callback keeps the query string, the controls and the state
+stores in step, in both directions.
+
+Dash allows a callback to have the same property as input and output (a "synchronised"
+pair), which is what a two-way link between the URL and the controls needs: a control
+change writes the URL (a history entry, so back/forward work), a URL change (load, back,
+forward, pasted link) sets the controls.
+"""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, ctx, no_update
+
+from dashboard import ids
+from dashboard.i18n import t
+from dashboard.state import ViewState, dates_from_range, parse_search, state_from_controls
+from geo.errors import FrontlineError
+
+__all__ = ["CONTROLS", "controls_from_state", "register"]
+
+#: URL parameter -> control id; every control's property is ``value``.
+CONTROLS = {
+    "from": ids.DATE_FROM,
+    "to": ids.DATE_TO,
+    "datasets": ids.DATASETS,
+    "types": ids.TYPES,
+    "actors": ids.ACTORS,
+    "regions": ids.REGIONS,
+    "precision": ids.EXACT_ONLY,
+    "q": ids.TEXT,
+    "layers": ids.LAYERS,
+    "alerts": ids.ALERTS,
+    "by": ids.BY,
+    "lang": ids.LANG,
+    "theme": ids.THEME,
+    "basemap": ids.BASEMAP,
+}
+
+
+def controls_from_state(state: ViewState) -> list:
+    """Control values for ``state``, in the order of :data:`CONTROLS`."""
+    return [
+        state.date_from.isoformat(),
+        state.date_to.isoformat(),
+        list(state.datasets),
+        list(state.types),
+        list(state.actors),
+        list(state.regions),
+        str(state.precision) if state.precision else "all",
+        state.q,
+        list(state.layers),
+        ["on"] if state.alerts else [],
+        state.by,
+        state.lang,
+        state.theme,
+        state.basemap,
+    ]
+
+
+def _control_values(values: list) -> dict:
+    out = dict(zip(CONTROLS, values, strict=True))
+    out["alerts"] = "1" if out["alerts"] else ""
+    return out
+
+
+def _data_part(state: ViewState) -> dict:
+    return state.replace(lat=None, lon=None, z=None, event=None).to_dict()
+
+
+def _viewport(state: ViewState):
+    return {"lat": state.lat, "lon": state.lon, "z": state.z} if state.z is not None else None
+
+
+def _from_relayout(relayout: dict | None, state: ViewState) -> ViewState | None:
+    """Map centre/zoom from a MapLibre relayout event (``map.center``, ``map.zoom``)."""
+    if not relayout or "map.center" not in relayout:
+        return None
+    center = relayout["map.center"]
+    zoom = relayout.get("map.zoom", state.z if state.z is not None else 5)
+    return state.replace(lat=float(center["lat"]), lon=float(center["lon"]), z=float(zoom))
+
+
+def _clicked_event(click: dict | None) -> str | None:
+    points = (click or {}).get("points") or []
+    if not points:
+        return None
+    custom = points[0].get("customdata")
+    if isinstance(custom, list | tuple):
+        custom = custom[0] if custom else None
+    # Spatial bins carry no event id (their customdata starts with a count); a region-level
+    # marker carries "id1,id2,...": open the first.
+    if not isinstance(custom, str) or ":" not in custom:
+        return None
+    return custom.split(",")[0]
+
+
+def register(app, store, settings) -> None:
+    """Attach the URL <-> controls callback."""
+    control_outputs = [Output(cid, "value") for cid in CONTROLS.values()]
+    control_inputs = [Input(cid, "value") for cid in CONTROLS.values()]
+
+    @app.callback(
+        Output(ids.URL, "search"),
+        Output(ids.STATE, "data"),
+        Output(ids.VIEWPORT, "data"),
+        Output(ids.OPEN_EVENT, "data"),
+        Output(ids.RELOAD, "href"),
+        Output(ids.ERROR, "children"),
+        Output(ids.ERROR, "hidden"),
+        *control_outputs,
+        Input(ids.URL, "search"),
+        *control_inputs,
+        Input(ids.MAP, "relayoutData"),
+        Input(ids.MAP, "clickData"),
+        Input(ids.TIMELINE, "relayoutData"),
+        Input(ids.DETAILS_CLOSE, "n_clicks"),
+        Input(ids.TABLE, "active_cell"),
+        State(ids.STATE, "data"),
+        State(ids.VIEWPORT, "data"),
+        State(ids.OPEN_EVENT, "data"),
+    )
+    def sync(search, *args):
+        n = len(CONTROLS)
+        values = list(args[:n])
+        map_relayout, map_click, timeline_relayout, _close, cell, data, viewport, event = args[n:]
+        current = ViewState.from_dict(data).replace(**(viewport or {}), event=event)
+        trigger = ctx.triggered_id
+        errors: list[str] = []
+        controls = [no_update] * n
+        state = current
+        if trigger in (None, ids.URL):
+            state, errors = parse_search(search, lang=current.lang, basemap=settings.basemap)
+            controls = controls_from_state(state)
+        elif trigger in CONTROLS.values():
+            try:
+                state = state_from_controls(_control_values(values), current)
+            except FrontlineError as exc:
+                errors = [str(exc)]
+        elif trigger == ids.MAP and ctx.triggered[0]["prop_id"].endswith("relayoutData"):
+            state = _from_relayout(map_relayout, current) or current
+        elif trigger == ids.MAP:
+            state = current.replace(event=_clicked_event(map_click) or current.event)
+        elif trigger == ids.TIMELINE:
+            r = timeline_relayout or {}
+            if "xaxis.range[0]" in r and "xaxis.range[1]" in r:
+                start, end = dates_from_range(r["xaxis.range[0]"], r["xaxis.range[1]"])
+                state = current.replace(date_from=start, date_to=end)
+                controls[0], controls[1] = start.isoformat(), end.isoformat()
+        elif trigger == ids.DETAILS_CLOSE:
+            state = current.replace(event=None)
+        elif trigger == ids.TABLE and cell and cell.get("row_id"):
+            state = current.replace(event=str(cell["row_id"]))
+        new_search = state.to_search()
+        data_part = _data_part(state)
+        lang = state.lang
+        reload = no_update
+        if state.lang != current.lang and trigger not in (None, ids.URL):
+            # Labels are rendered server-side in one language: reload the page in the new one.
+            reload = "/" + new_search
+        return (
+            new_search if new_search != (search or "") else no_update,
+            data_part if data_part != data else no_update,
+            _viewport(state) if _viewport(state) != viewport else no_update,
+            state.event if state.event != event else no_update,
+            reload,
+            [t("error.param", lang, msg=m) for m in errors] if errors else no_update,
+            not errors if errors or trigger not in (None, ids.URL) else no_update,
+            *controls,
+        )

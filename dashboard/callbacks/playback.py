@@ -1,0 +1,115 @@
+"""Playback: step the front line and the events day by day or week by week through the
+selected range. Each tick patches the map in place (``dash.Patch``): the control layers'
+GeoJSON sources and the event traces change; basemap, borders and layout are not resent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dash import Input, Output, Patch, State, ctx, no_update
+
+from dashboard import ids
+from dashboard.callbacks.map import map_figure
+from dashboard.figures.map import event_traces, layer_sources
+from dashboard.formatting import fmt_date
+from dashboard.i18n import t
+from dashboard.state import ViewState
+from dashboard.view import MAP_TERRITORY_LAYERS, cached
+from geo.errors import FrontlineError
+
+__all__ = ["playback_patch", "register", "step_date"]
+
+_STEP_DAYS = {"day": 1, "week": 7}
+
+
+def step_date(state: ViewState, step: str, n: int) -> dt.date | None:
+    """The date shown at tick ``n`` (1-based), or None once past the end of the range."""
+    d = state.date_from + dt.timedelta(days=_STEP_DAYS[step] * n)
+    if d > state.date_to + dt.timedelta(days=_STEP_DAYS[step] - 1):
+        return None
+    return min(d, state.date_to)
+
+
+def _sources(store, state: ViewState, until: dt.date, zoom) -> dict:
+    def compute():
+        territory = {}
+        for layer in MAP_TERRITORY_LAYERS:
+            try:
+                territory[layer] = store.territory.snapshot(until, layer).geometry
+            except FrontlineError:
+                continue
+        try:
+            change = store.territory.changes(state.date_from, until, state.regions)
+            gained, lost = change.gained, change.lost
+        except FrontlineError:
+            gained = lost = None
+        return layer_sources(territory, gained, lost, zoom)
+
+    key = ("play-sources", state.date_from, until, state.regions, zoom)
+    return cached(store, key, compute)
+
+
+def playback_patch(store, state: ViewState, viewport, version: int, until: dt.date) -> Patch:
+    """A Patch of the map as the view stood early on ``until``: that day's control
+    polygons, the ground gained/lost since the start, and the events dated before it."""
+    base = map_figure(store, state, viewport, version)
+    zoom = (viewport or {}).get("z")
+    patch = Patch()
+    if "territory" in state.layers or "changes" in state.layers:
+        for index, geojson in _sources(store, state, until, zoom).items():
+            patch["layout"]["map"]["layers"][index]["source"] = geojson
+    if "events" in state.layers:
+        roles = [
+            (tr.meta or {}).get("role") if isinstance(tr.meta, dict) else None for tr in base.data
+        ]
+        for i in reversed([i for i, role in enumerate(roles) if role == "events"]):
+            del patch["data"][i]
+        if until > state.date_from:
+            events = store.events(state.query().replace(date_to=until))
+            patch["data"].extend(event_traces(events, state.lang, lambda k: t(k, state.lang), zoom))
+    return patch
+
+
+def register(app, store, settings) -> None:
+    """Attach the play/pause and tick callbacks."""
+
+    @app.callback(
+        Output(ids.PLAY_INTERVAL, "disabled"),
+        Output(ids.PLAY_INTERVAL, "n_intervals"),
+        Output(ids.PLAY_INTERVAL, "interval"),
+        Output(ids.PLAY, "children"),
+        Input(ids.PLAY, "n_clicks"),
+        Input(ids.PLAY_SPEED, "value"),
+        State(ids.PLAY_INTERVAL, "disabled"),
+        State(ids.STATE, "data"),
+        prevent_initial_call=True,
+    )
+    def toggle(_clicks, speed, disabled, data):
+        lang = ViewState.from_dict(data).lang
+        if ctx.triggered_id == ids.PLAY_SPEED:
+            return no_update, no_update, speed, no_update
+        playing = bool(disabled)  # it was paused: start
+        label = t("play.pause" if playing else "play.play", lang)
+        return not playing, 0 if playing else no_update, speed, label
+
+    @app.callback(
+        Output(ids.MAP, "figure", allow_duplicate=True),
+        Output(ids.PLAY_LABEL, "children"),
+        Output(ids.PLAY_INTERVAL, "disabled", allow_duplicate=True),
+        Output(ids.PLAY, "children", allow_duplicate=True),
+        Input(ids.PLAY_INTERVAL, "n_intervals"),
+        State(ids.PLAY_STEP, "value"),
+        State(ids.STATE, "data"),
+        State(ids.VIEWPORT, "data"),
+        State(ids.DATA_VERSION, "data"),
+        prevent_initial_call=True,
+    )
+    def tick(n, step, data, viewport, version):
+        state = ViewState.from_dict(data)
+        until = step_date(state, step or "day", n or 0)
+        if until is None:
+            # Past the end: stop; the map stays at the end of the period.
+            return no_update, no_update, True, t("play.play", state.lang)
+        patch = playback_patch(store, state, viewport, version or 0, until)
+        label = t("play.at", state.lang, date=fmt_date(until, state.lang))
+        return patch, label, no_update, no_update

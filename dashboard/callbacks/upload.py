@@ -1,0 +1,108 @@
+"""Bring your own events: an uploaded CSV/GeoJSON becomes a dataset of this session.
+
+Rejected rows are listed and downloadable; a file that cannot be read says why (the
+FrontlineError message names the row, column or problem).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+
+from dash import Input, Output, State, dash_table, dcc, no_update
+
+from dashboard import ids
+from dashboard.formatting import fmt_int
+from dashboard.i18n import t
+from dashboard.state import ViewState
+from geo.errors import FrontlineError
+from geo.ingest import read_events
+
+__all__ = ["dataset_name", "ingest_upload", "register"]
+
+
+def dataset_name(filename: str | None, existing: list[str]) -> str:
+    """A valid, unused dataset name from a file name: ``"My events.csv"`` → ``my-events``."""
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", filename or "upload")
+    base = re.sub(r"[^a-z0-9_-]+", "-", stem.lower()).strip("-_")[:32] or "upload"
+    name, n = base, 2
+    while name in existing:
+        name, n = f"{base}-{n}", n + 1
+    return name
+
+
+def ingest_upload(store, contents: str, filename: str | None) -> dict:
+    """Read an upload (a ``data:`` URL) and add its accepted events as a session dataset.
+
+    Returns a dict with ``summary``, ``dataset`` and ``rejects`` (a DataFrame).
+    Raises FrontlineError when the file cannot be read.
+    """
+    try:
+        payload = base64.b64decode(contents.split(",", 1)[1])
+    except (IndexError, ValueError):
+        raise FrontlineError("the upload could not be decoded", param="file") from None
+    name = dataset_name(filename, store.dataset_names())
+    result = read_events(payload, format="auto", name=name, regions=store.regions)
+    if len(result.events):
+        store.add_session_dataset(result.dataset, result.events)
+    return {"summary": result.summary(), "dataset": result.dataset, "rejects": result.rejects}
+
+
+def register(app, store, settings) -> None:
+    """Attach the upload and rejects-download callbacks."""
+
+    @app.callback(
+        Output(ids.UPLOAD_STATUS, "children"),
+        Output(ids.REJECTS_TABLE, "children"),
+        Output(ids.REJECTS_STORE, "data"),
+        Output(ids.REJECTS_DOWNLOAD_BUTTON, "hidden"),
+        Output(ids.DATA_VERSION, "data"),
+        Output(ids.DATASETS, "options"),
+        Input(ids.UPLOAD, "contents"),
+        State(ids.UPLOAD, "filename"),
+        State(ids.STATE, "data"),
+        State(ids.DATA_VERSION, "data"),
+        prevent_initial_call=True,
+    )
+    def upload(contents, filename, data, version):
+        lang = ViewState.from_dict(data).lang
+        if not contents:
+            return (no_update,) * 6
+        try:
+            out = ingest_upload(store, contents, filename)
+        except FrontlineError as exc:
+            message = t("upload.failed", lang, file=filename or "?", reason=str(exc))
+            return message, None, None, True, no_update, no_update
+        s = out["summary"]
+        message = t(
+            "upload.done",
+            lang,
+            file=filename or "?",
+            accepted=fmt_int(s["accepted"], lang),
+            read=fmt_int(s["rows_read"], lang),
+            name=out["dataset"],
+            rejected=fmt_int(s["rejected"], lang),
+        )
+        rejects = out["rejects"]
+        table = None
+        if len(rejects):
+            shown = rejects.head(50).astype(str)
+            table = dash_table.DataTable(
+                columns=[{"name": c, "id": c} for c in shown.columns],
+                data=shown.to_dict("records"),
+                page_size=10,
+                style_table={"overflowX": "auto"},
+            )
+        csv = rejects.to_csv(index=False) if len(rejects) else None
+        return message, table, csv, not len(rejects), (version or 0) + 1, store.dataset_names()
+
+    @app.callback(
+        Output(ids.REJECTS_DOWNLOAD, "data"),
+        Input(ids.REJECTS_DOWNLOAD_BUTTON, "n_clicks"),
+        State(ids.REJECTS_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def download(_n, csv):
+        if not csv:
+            return no_update
+        return dcc.send_string(csv, "rejected-rows.csv")

@@ -1,0 +1,229 @@
+"""Every UI string of the explorer in English and German, and ``t(key, lang)``.
+
+Strings with ``{placeholders}`` are filled with :meth:`str.format`; numbers and dates are
+formatted by :mod:`dashboard.formatting` before they are passed in.
+"""
+
+from __future__ import annotations
+
+from dashboard.formatting import LANGS
+
+__all__ = ["STRINGS", "t"]
+
+STRINGS: dict[str, dict[str, str]] = {
+    # Event types (ACLED's vocabulary) and map layers: used by the figure builders.
+    "type.Battles": {"en": "Battles", "de": "Gefechte"},
+    "type.Explosions/Remote violence": {
+        "en": "Explosions/remote violence",
+        "de": "Explosionen/Fernangriffe",
+    },
+    "type.Violence against civilians": {
+        "en": "Violence against civilians",
+        "de": "Gewalt gegen Zivilisten",
+    },
+    "type.Protests": {"en": "Protests", "de": "Proteste"},
+    "type.Riots": {"en": "Riots", "de": "Ausschreitungen"},
+    "type.Strategic developments": {
+        "en": "Strategic developments",
+        "de": "Strategische Entwicklungen",
+    },
+    "type.other": {"en": "Other", "de": "Sonstige"},
+    "layer.russian_held": {"en": "Russian-held", "de": "Russisch kontrolliert"},
+    "layer.unknown_status": {"en": "Grey zone", "de": "Graue Zone"},
+    "layer.ua_held_in_russia": {
+        "en": "Ukrainian-held in Russia (Kursk)",
+        "de": "Ukrainisch kontrolliert in Russland (Kursk)",
+    },
+    "layer.gained": {"en": "Gained by Russia in period", "de": "Von Russland gewonnen"},
+    "layer.lost": {"en": "Lost by Russia in period", "de": "Von Russland verloren"},
+    "events.region_level": {
+        "en": "Region-level location (approximate)",
+        "de": "Nur Region bekannt (ungefähr)",
+    },
+    "events.bins": {"en": "Events (grouped)", "de": "Ereignisse (gruppiert)"},
+    "alerts.hours": {"en": "Air-raid alert hours", "de": "Luftalarm-Stunden"},
+    "hover.date": {"en": "Date", "de": "Datum"},
+    "hover.fatalities": {"en": "Fatalities", "de": "Todesopfer"},
+    "hover.location": {"en": "Location", "de": "Ort"},
+    "hover.precision": {"en": "Precision", "de": "Genauigkeit"},
+    "hover.count": {"en": "Events", "de": "Ereignisse"},
+    "timeline.events": {"en": "Events", "de": "Ereignisse"},
+    "timeline.km2": {"en": "km² gained/lost", "de": "km² gewonnen/verloren"},
+    "timeline.net": {"en": "Net km²", "de": "Netto km²"},
+    # Page chrome and controls.
+    "app.title": {"en": "Frontline", "de": "Frontline"},
+    "app.tagline": {
+        "en": "What happened where, and how did the front move?",
+        "de": "Was geschah wo, und wie hat sich die Front bewegt?",
+    },
+    "app.skip": {"en": "Skip to map", "de": "Zur Karte springen"},
+    "filters.title": {"en": "Filters", "de": "Filter"},
+    "filters.from": {"en": "From", "de": "Von"},
+    "filters.to": {"en": "To (exclusive)", "de": "Bis (ausschließlich)"},
+    "filters.datasets": {"en": "Dataset", "de": "Datensatz"},
+    "filters.types": {"en": "Event type", "de": "Ereignistyp"},
+    "filters.actors": {"en": "Actor", "de": "Akteur"},
+    "filters.regions": {"en": "Region", "de": "Region"},
+    "filters.all": {"en": "All", "de": "Alle"},
+    "filters.exact_only": {"en": "Exact locations only", "de": "Nur genaue Orte"},
+    "filters.hidden": {
+        "en": "hides {n} region-level events",
+        "de": "blendet {n} Ereignisse mit nur ungefährem Ort aus",
+    },
+    "filters.would_hide": {
+        "en": "would hide {n} region-level events",
+        "de": "würde {n} Ereignisse mit nur ungefährem Ort ausblenden",
+    },
+    "filters.text": {"en": "Search place and notes", "de": "Ort und Notizen durchsuchen"},
+    "filters.layers": {"en": "Map layers", "de": "Kartenebenen"},
+    "filters.alerts": {"en": "Air-raid alerts", "de": "Luftalarme"},
+    "filters.alerts_on": {"en": "Show alert hours", "de": "Alarmstunden zeigen"},
+    "filters.by": {"en": "Timeline step", "de": "Zeitachsen-Schritt"},
+    "filters.lang": {"en": "Language", "de": "Sprache"},
+    "filters.theme": {"en": "Theme", "de": "Farbschema"},
+    "filters.basemap": {"en": "Basemap", "de": "Grundkarte"},
+    "by.day": {"en": "Day", "de": "Tag"},
+    "by.week": {"en": "Week", "de": "Woche"},
+    "by.month": {"en": "Month", "de": "Monat"},
+    "theme.light": {"en": "Light", "de": "Hell"},
+    "theme.dark": {"en": "Dark", "de": "Dunkel"},
+    "basemap.offline": {"en": "Offline outlines", "de": "Offline-Umrisse"},
+    "layers.events": {"en": "Events", "de": "Ereignisse"},
+    "layers.territory": {"en": "Control at end of period", "de": "Kontrolle am Periodenende"},
+    "layers.changes": {"en": "Gained/lost in period", "de": "Gewinne/Verluste im Zeitraum"},
+    "layers.borders": {"en": "Region borders", "de": "Regionsgrenzen"},
+    "map.title": {"en": "Map", "de": "Karte"},
+    "timeline.title": {"en": "Timeline", "de": "Zeitachse"},
+    "timeline.hint": {
+        "en": "Drag across the timeline to set the dates.",
+        "de": "Auf der Zeitachse einen Bereich ziehen, um die Daten zu setzen.",
+    },
+    "play.play": {"en": "Play", "de": "Abspielen"},
+    "play.pause": {"en": "Pause", "de": "Pause"},
+    "play.speed": {"en": "Speed", "de": "Tempo"},
+    "play.step": {"en": "Step", "de": "Schritt"},
+    "play.slow": {"en": "Slow", "de": "Langsam"},
+    "play.normal": {"en": "Normal", "de": "Normal"},
+    "play.fast": {"en": "Fast", "de": "Schnell"},
+    "play.at": {"en": "Showing up to {date}", "de": "Stand bis {date}"},
+    # Figures panel.
+    "figures.title": {"en": "Figures", "de": "Zahlen"},
+    "figures.events": {"en": "Events", "de": "Ereignisse"},
+    "figures.fatalities": {
+        "en": "Fatalities (best estimate)",
+        "de": "Todesopfer (beste Schätzung)",
+    },
+    "figures.fatalities_known": {
+        "en": "{n} events with a figure",
+        "de": "{n} Ereignisse mit Angabe",
+    },
+    "figures.gained": {"en": "Gained by Russia", "de": "Von Russland gewonnen"},
+    "figures.lost": {"en": "Lost by Russia", "de": "Von Russland verloren"},
+    "figures.net": {"en": "Net change", "de": "Nettoveränderung"},
+    "figures.period": {"en": "Period: {range}", "de": "Zeitraum: {range}"},
+    "figures.where": {"en": "Where: {regions}", "de": "Wo: {regions}"},
+    "figures.all_regions": {"en": "all regions", "de": "alle Regionen"},
+    "figures.events_source": {
+        "en": "Source: {datasets}, events dated in the period",
+        "de": "Quelle: {datasets}, Ereignisse mit Datum im Zeitraum",
+    },
+    "figures.territory_source": {
+        "en": "Source: DeepStateMap ({sources}); snapshots of {start} and {end}",
+        "de": "Quelle: DeepStateMap ({sources}); Karten vom {start} und {end}",
+    },
+    "figures.no_territory": {
+        "en": "No front-line figure: {reason}",
+        "de": "Keine Frontlinien-Zahl: {reason}",
+    },
+    # Claims.
+    "claims.title": {"en": "Figure check", "de": "Zahlen-Check"},
+    "claims.reported": {"en": "Reported", "de": "Berichtet"},
+    "claims.region": {"en": "Data, region", "de": "Daten, Region"},
+    "claims.all": {"en": "Data, all of Ukraine", "de": "Daten, ganze Ukraine"},
+    "claims.verdict": {"en": "Verdict", "de": "Urteil"},
+    "claims.none": {"en": "No claims bundled.", "de": "Keine Angaben hinterlegt."},
+    # Event details.
+    "details.title": {"en": "Event details", "de": "Ereignisdetails"},
+    "details.none": {
+        "en": "Click an event on the map to see its details.",
+        "de": "Ein Ereignis auf der Karte anklicken, um Details zu sehen.",
+    },
+    "details.close": {"en": "Close", "de": "Schließen"},
+    "details.missing": {
+        "en": "Event {id} is not in the data.",
+        "de": "Ereignis {id} ist nicht in den Daten.",
+    },
+    "details.date": {"en": "Date", "de": "Datum"},
+    "details.type": {"en": "Type", "de": "Typ"},
+    "details.actors": {"en": "Actors", "de": "Akteure"},
+    "details.place": {"en": "Place", "de": "Ort"},
+    "details.fatalities": {
+        "en": "Fatalities (low / best / high)",
+        "de": "Todesopfer (min. / beste / max.)",
+    },
+    "details.notes": {"en": "Notes", "de": "Notizen"},
+    "details.source": {"en": "Source", "de": "Quelle"},
+    "details.dataset": {"en": "Dataset", "de": "Datensatz"},
+    "date_precision.1": {"en": "exact day", "de": "genauer Tag"},
+    "date_precision.2": {"en": "within a week", "de": "innerhalb einer Woche"},
+    "date_precision.3": {"en": "within the month", "de": "innerhalb des Monats"},
+    "date_precision.4": {"en": "within the year", "de": "innerhalb des Jahres"},
+    "geo_precision.1": {"en": "exact place", "de": "genauer Ort"},
+    "geo_precision.2": {"en": "near a place", "de": "nahe einem Ort"},
+    "geo_precision.3": {"en": "region only", "de": "nur Region"},
+    # Table.
+    "table.title": {"en": "Events in view", "de": "Ereignisse in der Ansicht"},
+    "table.count": {"en": "{n} events", "de": "{n} Ereignisse"},
+    "col.date": {"en": "Date", "de": "Datum"},
+    "col.event_type": {"en": "Type", "de": "Typ"},
+    "col.location": {"en": "Place", "de": "Ort"},
+    "col.admin1": {"en": "Region", "de": "Region"},
+    "col.actor1": {"en": "Actor 1", "de": "Akteur 1"},
+    "col.actor2": {"en": "Actor 2", "de": "Akteur 2"},
+    "col.fatalities": {"en": "Fatalities", "de": "Todesopfer"},
+    "col.geo_precision": {"en": "Precision", "de": "Genauigkeit"},
+    "col.dataset": {"en": "Dataset", "de": "Datensatz"},
+    "col.event_id": {"en": "ID", "de": "ID"},
+    # Upload.
+    "upload.title": {"en": "Bring your own events", "de": "Eigene Ereignisse laden"},
+    "upload.drop": {
+        "en": "Drop a CSV or GeoJSON file here, or click to choose one",
+        "de": "CSV- oder GeoJSON-Datei hier ablegen oder zum Auswählen klicken",
+    },
+    "upload.done": {
+        "en": "{file}: {accepted} of {read} rows accepted as dataset “{name}”; "
+        "{rejected} rejected.",
+        "de": "{file}: {accepted} von {read} Zeilen als Datensatz „{name}“ übernommen; "
+        "{rejected} abgelehnt.",
+    },
+    "upload.failed": {"en": "Could not read {file}: {reason}", "de": "{file} unlesbar: {reason}"},
+    "upload.rejects": {"en": "Download rejected rows (CSV)", "de": "Abgelehnte Zeilen (CSV)"},
+    "upload.too_big": {
+        "en": "The file is larger than {mb} MB.",
+        "de": "Die Datei ist größer als {mb} MB.",
+    },
+    # Alerts and errors.
+    "alerts.source": {
+        "en": "Air-raid alerts: volunteer series, hours per oblast in the period",
+        "de": "Luftalarme: Freiwilligen-Datensatz, Stunden je Oblast im Zeitraum",
+    },
+    "error.title": {"en": "Something went wrong", "de": "Etwas ist schiefgelaufen"},
+    "error.param": {"en": "Ignored in the link: {msg}", "de": "Im Link ignoriert: {msg}"},
+    "attribution": {
+        "en": "Front-line data: DeepStateMap (deepstatemap.live) · Events: UCDP GED 25.1 "
+        "(CC BY 4.0) · Boundaries: Natural Earth · Places: GeoNames (CC BY 4.0) · "
+        "Air-raid alerts: Vadym Klymenko (MIT)",
+        "de": "Frontlinien-Daten: DeepStateMap (deepstatemap.live) · Ereignisse: UCDP GED 25.1 "
+        "(CC BY 4.0) · Grenzen: Natural Earth · Orte: GeoNames (CC BY 4.0) · "
+        "Luftalarme: Vadym Klymenko (MIT)",
+    },
+}
+
+
+def t(key: str, lang: str = "en", **values) -> str:
+    """The string ``key`` in ``lang`` (English when the language is unknown), filled with
+    ``values``. An unknown key raises ``KeyError``: a missing string is a bug to catch in
+    tests, not something to paper over on screen."""
+    entry = STRINGS[key]
+    text = entry["de" if lang == "de" else "en"] if lang in LANGS else entry["en"]
+    return text.format(**values) if values else text

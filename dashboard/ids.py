@@ -1,0 +1,51 @@
+"""Component ids of the explorer, in one place so layout, callbacks and tests agree."""
+
+from __future__ import annotations
+
+URL = "url"
+RELOAD = "reload"  # a second Location with refresh=True: a language change re-renders the page
+STATE = "view-state"
+DATA_VERSION = "data-version"  # bumped when an upload adds a dataset
+ERROR = "error-alert"
+ROOT = "root"
+
+DATE_FROM = "date-from"
+DATE_TO = "date-to"
+DATASETS = "datasets"
+TYPES = "types"
+ACTORS = "actors"
+REGIONS = "regions"
+EXACT_ONLY = "exact-only"
+PRECISION_NOTE = "precision-note"
+TEXT = "text-search"
+LAYERS = "layers"
+ALERTS = "alerts"
+BY = "by"
+LANG = "lang"
+THEME = "theme"
+BASEMAP = "basemap"
+
+MAP = "map"
+TIMELINE = "timeline"
+FIGURES = "figures"
+CLAIMS = "claims"
+DETAILS = "details"
+DETAILS_CLOSE = "details-close"
+TABLE = "events-table"
+TABLE_NOTE = "table-note"
+
+UPLOAD = "upload"
+UPLOAD_STATUS = "upload-status"
+REJECTS_TABLE = "rejects-table"
+REJECTS_DOWNLOAD_BUTTON = "rejects-download-button"
+REJECTS_DOWNLOAD = "rejects-download"
+REJECTS_STORE = "rejects-store"
+
+PLAY = "play"
+PLAY_SPEED = "play-speed"
+PLAY_STEP = "play-step"
+PLAY_INTERVAL = "play-interval"
+PLAY_LABEL = "play-label"
+VIEWPORT = "viewport"  # map centre and zoom, kept apart so panning does not redraw the data
+OPEN_EVENT = "open-event"
+MAP_KEY = "map-key"

@@ -1,0 +1,403 @@
+"""The explorer page (``/``): filters, map with playback, timeline, figures, figure check,
+event details, the events table and upload. Built from the view state of the request URL,
+so the first paint already shows the view a permalink describes."""
+
+from __future__ import annotations
+
+from dash import dash_table, dcc, html
+
+from dashboard import ids
+from dashboard.i18n import t
+from dashboard.state import BY_CHOICES, LAYER_CHOICES, ViewState
+from geo.schema import EVENT_TYPES
+
+__all__ = ["PRECISION_ALL", "TABLE_COLUMNS", "layout", "region_options"]
+
+PRECISION_ALL = "all"
+TABLE_COLUMNS = (
+    "date",
+    "event_type",
+    "location",
+    "admin1",
+    "actor1",
+    "actor2",
+    "fatalities",
+    "geo_precision",
+    "dataset",
+)
+ONLINE_BASEMAPS = ("carto-positron", "carto-darkmatter", "open-street-map")
+
+
+def _label(text: str, target: str) -> html.Label:
+    return html.Label(text, htmlFor=target, className="label")
+
+
+def _field(text: str, target: str, control) -> html.Div:
+    return html.Div([_label(text, target), control], className="field")
+
+
+def region_options(store, lang: str) -> list[dict]:
+    """Region dropdown options: "Donetsk Oblast (UA-14)", sorted by name."""
+    admin1 = store.regions.admin1
+    name_col = "name_de" if lang == "de" else "name_en"
+    pairs = sorted(zip(admin1[name_col], admin1["iso_3166_2"], strict=True))
+    return [{"label": f"{name} ({code})", "value": code} for name, code in pairs]
+
+
+def precision_options(lang: str) -> list[dict]:
+    """All events / place or near a place / exact locations only."""
+    return [
+        {"label": t("filters.all", lang), "value": PRECISION_ALL},
+        {"label": t("geo_precision.2", lang), "value": "2"},
+        {"label": t("filters.exact_only", lang), "value": "1"},
+    ]
+
+
+def _filters(state: ViewState, store, settings) -> html.Section:
+    lang = state.lang
+    events = store.events()
+    actors = sorted(
+        {a for col in ("actor1", "actor2") for a in events[col].dropna().astype(str) if a}
+    )
+    basemaps = list(dict.fromkeys(["offline", settings.basemap, *ONLINE_BASEMAPS, state.basemap]))
+    return html.Section(
+        [
+            html.H2(t("filters.title", lang)),
+            _field(
+                t("filters.from", lang),
+                ids.DATE_FROM,
+                dcc.Input(
+                    id=ids.DATE_FROM,
+                    value=state.date_from.isoformat(),
+                    debounce=True,
+                    placeholder="YYYY-MM-DD",
+                    pattern=r"\d{4}-\d{2}-\d{2}",
+                ),
+            ),
+            _field(
+                t("filters.to", lang),
+                ids.DATE_TO,
+                dcc.Input(
+                    id=ids.DATE_TO,
+                    value=state.date_to.isoformat(),
+                    debounce=True,
+                    placeholder="YYYY-MM-DD",
+                    pattern=r"\d{4}-\d{2}-\d{2}",
+                ),
+            ),
+            _field(
+                t("filters.datasets", lang),
+                ids.DATASETS,
+                dcc.Dropdown(
+                    id=ids.DATASETS,
+                    options=store.dataset_names(),
+                    value=list(state.datasets),
+                    multi=True,
+                    placeholder=t("filters.all", lang),
+                ),
+            ),
+            _field(
+                t("filters.types", lang),
+                ids.TYPES,
+                dcc.Dropdown(
+                    id=ids.TYPES,
+                    options=[{"label": t(f"type.{k}", lang), "value": k} for k in EVENT_TYPES],
+                    value=list(state.types),
+                    multi=True,
+                    placeholder=t("filters.all", lang),
+                ),
+            ),
+            _field(
+                t("filters.actors", lang),
+                ids.ACTORS,
+                dcc.Dropdown(
+                    id=ids.ACTORS,
+                    options=actors,
+                    value=list(state.actors),
+                    multi=True,
+                    searchable=True,
+                    placeholder=t("filters.all", lang),
+                ),
+            ),
+            _field(
+                t("filters.regions", lang),
+                ids.REGIONS,
+                dcc.Dropdown(
+                    id=ids.REGIONS,
+                    options=region_options(store, lang),
+                    value=list(state.regions),
+                    multi=True,
+                    placeholder=t("filters.all", lang),
+                ),
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(t("hover.precision", lang)),
+                    dcc.RadioItems(
+                        id=ids.EXACT_ONLY,
+                        options=precision_options(lang),
+                        value=str(state.precision) if state.precision else PRECISION_ALL,
+                    ),
+                    html.P(id=ids.PRECISION_NOTE, className="note", **{"aria-live": "polite"}),
+                ]
+            ),
+            _field(
+                t("filters.text", lang),
+                ids.TEXT,
+                dcc.Input(id=ids.TEXT, type="search", value=state.q, debounce=True),
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(t("filters.layers", lang)),
+                    dcc.Checklist(
+                        id=ids.LAYERS,
+                        options=[
+                            {"label": t(f"layers.{k}", lang), "value": k} for k in LAYER_CHOICES
+                        ],
+                        value=list(state.layers),
+                    ),
+                    dcc.Checklist(
+                        id=ids.ALERTS,
+                        options=[{"label": t("filters.alerts_on", lang), "value": "on"}],
+                        value=["on"] if state.alerts else [],
+                    ),
+                ]
+            ),
+            html.Fieldset(
+                [
+                    html.Legend(t("filters.by", lang)),
+                    dcc.RadioItems(
+                        id=ids.BY,
+                        options=[{"label": t(f"by.{b}", lang), "value": b} for b in BY_CHOICES],
+                        value=state.by,
+                        inline=True,
+                    ),
+                ]
+            ),
+            _field(
+                t("filters.basemap", lang),
+                ids.BASEMAP,
+                dcc.Dropdown(
+                    id=ids.BASEMAP,
+                    options=[
+                        {"label": t("basemap.offline", lang) if b == "offline" else b, "value": b}
+                        for b in basemaps
+                    ],
+                    value=state.basemap,
+                    clearable=False,
+                ),
+            ),
+        ],
+        className="filters",
+        **{"aria-label": t("filters.title", lang)},
+    )
+
+
+def _header(state: ViewState) -> html.Header:
+    lang = state.lang
+    return html.Header(
+        [
+            html.A(t("app.skip", lang), href="#map-section", className="skip"),
+            html.H1(t("app.title", lang)),
+            html.P(t("app.tagline", lang), className="tagline"),
+            html.Div(
+                [
+                    _field(
+                        t("filters.lang", lang),
+                        ids.LANG,
+                        dcc.Dropdown(
+                            id=ids.LANG,
+                            options=[
+                                {"label": "English", "value": "en"},
+                                {"label": "Deutsch", "value": "de"},
+                            ],
+                            value=lang,
+                            clearable=False,
+                        ),
+                    ),
+                    _field(
+                        t("filters.theme", lang),
+                        ids.THEME,
+                        dcc.Dropdown(
+                            id=ids.THEME,
+                            options=[
+                                {"label": t(f"theme.{k}", lang), "value": k}
+                                for k in ("light", "dark")
+                            ],
+                            value=state.theme,
+                            clearable=False,
+                        ),
+                    ),
+                ],
+                className="header-controls",
+            ),
+        ],
+        className="header",
+    )
+
+
+def _playback(lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.Button(t("play.play", lang), id=ids.PLAY, n_clicks=0, className="button"),
+            _field(
+                t("play.speed", lang),
+                ids.PLAY_SPEED,
+                dcc.Dropdown(
+                    id=ids.PLAY_SPEED,
+                    options=[
+                        {"label": t("play.slow", lang), "value": 2000},
+                        {"label": t("play.normal", lang), "value": 1000},
+                        {"label": t("play.fast", lang), "value": 400},
+                    ],
+                    value=1000,
+                    clearable=False,
+                ),
+            ),
+            _field(
+                t("play.step", lang),
+                ids.PLAY_STEP,
+                dcc.Dropdown(
+                    id=ids.PLAY_STEP,
+                    options=[{"label": t(f"by.{b}", lang), "value": b} for b in ("day", "week")],
+                    value="day",
+                    clearable=False,
+                ),
+            ),
+            html.Span(id=ids.PLAY_LABEL, className="note", **{"aria-live": "polite"}),
+            dcc.Interval(id=ids.PLAY_INTERVAL, interval=1000, disabled=True, n_intervals=0),
+        ],
+        className="playback",
+    )
+
+
+def _panels(state: ViewState, settings) -> list:
+    lang = state.lang
+    return [
+        html.Section(
+            [
+                html.H2(t("details.title", lang)),
+                html.Div(id=ids.DETAILS, children=t("details.none", lang)),
+                html.Button(
+                    t("details.close", lang), id=ids.DETAILS_CLOSE, n_clicks=0, className="button"
+                ),
+            ],
+            className="panel details",
+        ),
+        html.Section(
+            [html.H2(t("figures.title", lang)), html.Div(id=ids.FIGURES)],
+            className="panel figures",
+        ),
+        html.Section(
+            [html.H2(t("claims.title", lang)), html.Div(id=ids.CLAIMS)],
+            className="panel claims",
+        ),
+        html.Section(
+            [
+                html.H2(t("table.title", lang)),
+                html.P(id=ids.TABLE_NOTE, className="note"),
+                dash_table.DataTable(
+                    id=ids.TABLE,
+                    columns=[{"name": t(f"col.{c}", lang), "id": c} for c in TABLE_COLUMNS],
+                    data=[],
+                    sort_action="native",
+                    page_action="native",
+                    page_size=15,
+                    style_table={"overflowX": "auto"},
+                    style_cell={"textAlign": "left", "maxWidth": "18rem", "whiteSpace": "normal"},
+                ),
+            ],
+            className="panel table",
+        ),
+        html.Section(
+            [
+                html.H2(t("upload.title", lang)),
+                dcc.Upload(
+                    id=ids.UPLOAD,
+                    children=html.Div(t("upload.drop", lang)),
+                    className="upload",
+                    accept=".csv,.geojson,.json,text/csv,application/geo+json",
+                    max_size=settings.max_upload_mb * 1024 * 1024,
+                ),
+                html.P(id=ids.UPLOAD_STATUS, role="status"),
+                html.Div(id=ids.REJECTS_TABLE),
+                html.Button(
+                    t("upload.rejects", lang),
+                    id=ids.REJECTS_DOWNLOAD_BUTTON,
+                    n_clicks=0,
+                    hidden=True,
+                    className="button",
+                ),
+                dcc.Download(id=ids.REJECTS_DOWNLOAD),
+                dcc.Store(id=ids.REJECTS_STORE),
+            ],
+            className="panel upload-panel",
+        ),
+    ]
+
+
+def layout(state: ViewState, store, settings, errors: list[str] = ()) -> html.Div:
+    """The whole explorer for ``state``; ``errors`` are messages about ignored URL params."""
+    lang = state.lang
+    viewport = {"lat": state.lat, "lon": state.lon, "z": state.z} if state.z is not None else None
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Location(id=ids.RELOAD, refresh=True),
+            dcc.Store(
+                id=ids.STATE, data=state.replace(lat=None, lon=None, z=None, event=None).to_dict()
+            ),
+            dcc.Store(id=ids.DATA_VERSION, data=0),
+            dcc.Store(id=ids.VIEWPORT, data=viewport),
+            dcc.Store(id=ids.OPEN_EVENT, data=state.event),
+            dcc.Store(id=ids.MAP_KEY),
+            _header(state),
+            html.Div(
+                [t("error.param", lang, msg=m) for m in errors],
+                id=ids.ERROR,
+                role="alert",
+                className="alert",
+                hidden=not errors,
+            ),
+            html.Div(
+                [
+                    _filters(state, store, settings),
+                    html.Main(
+                        [
+                            html.Section(
+                                [
+                                    html.H2(t("map.title", lang), className="visually-hidden"),
+                                    dcc.Graph(
+                                        id=ids.MAP,
+                                        config={"scrollZoom": True, "displaylogo": False},
+                                        className="map",
+                                    ),
+                                    _playback(lang),
+                                ],
+                                id="map-section",
+                                tabIndex="-1",
+                            ),
+                            html.Section(
+                                [
+                                    html.H2(t("timeline.title", lang)),
+                                    html.P(t("timeline.hint", lang), className="note"),
+                                    dcc.Graph(
+                                        id=ids.TIMELINE,
+                                        config={"displaylogo": False},
+                                        className="timeline",
+                                    ),
+                                ]
+                            ),
+                            html.Div(_panels(state, settings), className="panels"),
+                        ],
+                        className="content",
+                    ),
+                ],
+                className="grid",
+            ),
+            html.Footer(html.P(t("attribution", lang)), className="footer"),
+        ],
+        id=ids.ROOT,
+        className=f"app theme-{state.theme}",
+        lang=lang,
+    )

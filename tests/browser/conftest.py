@@ -1,0 +1,146 @@
+"""A real Frontline server in a subprocess and a real headless Chromium driving it.
+
+Browser tests fail on SEVERE console errors and save a screenshot into test-artifacts/
+when they fail. Without Chromium they are skipped locally and fail in CI (CI=true).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+    if CHROMIUM.exists() and CHROMEDRIVER.exists():
+        return
+    if os.environ.get("CI") == "true":
+        return  # the driver fixture fails loudly instead of skipping
+    skip = pytest.mark.skip(reason="browser tests need /usr/bin/chromium and chromedriver")
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(skip)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """Base URL of a real ``frontline serve`` on a free port with an empty user folder
+    (or of the server already running at ``$FRONTLINE_TEST_SERVER``, for debugging)."""
+    if os.environ.get("FRONTLINE_TEST_SERVER"):
+        yield os.environ["FRONTLINE_TEST_SERVER"].rstrip("/")
+        return
+    port = _free_port()
+    env = {**os.environ, "FRONTLINE_DATA_DIR": str(tmp_path_factory.mktemp("data"))}
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "dashboard.cli", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"server did not answer /healthz in 90 s:\n{log.read_text()}")
+        time.sleep(0.3)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    if proc.returncode not in (0, -15, None):
+        print(log.read_text())
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """One headless Chromium for the session (fresh profile, no background networking)."""
+    if not CHROMIUM.exists():
+        pytest.fail("CI=true but /usr/bin/chromium is missing")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--window-size=1400,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chrome')}",
+    ):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def page(browser, request):
+    """The browser with its logs drained before the test; fails the test on SEVERE console
+    errors logged during it."""
+    browser.get_log("browser")
+    browser.get_log("performance")
+    yield browser
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    # favicon 404s are the browser's own request, not the app's.
+    severe = [e for e in severe if "favicon" not in e["message"]]
+    if severe:
+        pytest.fail("SEVERE console errors:\n" + "\n".join(e["message"] for e in severe))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    driver = item.funcargs.get("page") or item.funcargs.get("browser")
+    if driver is None:
+        return
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = item.nodeid.replace("/", "_").replace(":", "_")
+    try:
+        driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    except Exception as exc:  # a dead browser must not hide the real failure
+        print(f"could not save screenshot: {exc}")

@@ -1,0 +1,76 @@
+"""compute_view on the real bundled data: the numbers equal geo's own answers."""
+
+import datetime as dt
+
+import pytest
+
+from dashboard.state import ViewState
+from dashboard.view import compute_view, event_by_id, hidden_count
+from geo import aggregate
+from geo.query import Query
+
+
+@pytest.fixture(scope="module")
+def october():
+    return ViewState(date_from=dt.date(2024, 10, 1), date_to=dt.date(2024, 11, 1))
+
+
+def test_events_equal_the_geo_query(store, october):
+    view = compute_view(store, october)
+    expected = store.events(Query(date_from=october.date_from, date_to=october.date_to))
+    assert list(view["events"]["event_id"]) == list(expected["event_id"])
+    assert view["totals"] == aggregate.totals(expected)
+    assert view["counts"]["count"].sum() == len(expected)
+
+
+def test_region_filter_and_territory_change(store, october):
+    state = october.replace(regions=("UA-14",))
+    view = compute_view(store, state)
+    expected = store.territory.changes("2024-10-01", "2024-11-01", ["UA-14"], "russian_held")
+    assert view["change"].as_record() == expected.as_record()
+    assert view["change_error"] is None
+    assert (view["events"]["admin1"] == "UA-14").all()
+    assert sum(r["net_km2"] for r in view["series"]) == pytest.approx(expected.net_km2, abs=0.5)
+
+
+def test_whole_of_ukraine_october_2024(store, october):
+    change = compute_view(store, october)["change"]
+    assert round(change.net_km2, 1) == 502.8
+
+
+def test_no_snapshot_is_said_not_raised(store):
+    view = compute_view(
+        store, ViewState(date_from=dt.date(2021, 1, 1), date_to=dt.date(2021, 2, 1))
+    )
+    assert view["change"] is None and "2022" in view["change_error"]
+
+
+def test_precision_counts(store, october):
+    exact = october.replace(precision=1)
+    hidden, region_level = hidden_count(store, exact)
+    all_events = store.events(october.query())
+    shown = store.events(exact.query())
+    assert hidden == len(all_events) - len(shown)
+    assert region_level == int((all_events["geo_precision"] > 1).sum())
+
+
+def test_alerts_only_when_switched_on(store, october):
+    assert compute_view(store, october)["alerts"] is None
+    view = compute_view(store, october.replace(alerts=True))
+    assert {"admin1", "hours"} <= set(view["alerts"]["hours"].columns)
+    assert len(view["alerts"]["series"]) > 0
+
+
+def test_event_by_id(store):
+    events = store.events()
+    assert event_by_id(store, None) is None
+    assert event_by_id(store, "nope:1") is None
+    if len(events):
+        first = events["event_id"].iloc[0]
+        assert event_by_id(store, first)["event_id"] == first
+
+
+def test_unknown_region_is_said_not_raised(store, october):
+    view = compute_view(store, october.replace(regions=("XX-99",)))
+    assert len(view["events"]) == 0
+    assert view["change"] is None and "XX-99" in view["change_error"]
