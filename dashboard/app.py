@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import flask
 from dash import Dash, html, set_props
 
 from dashboard import ids
+from dashboard.i18n import t
 from dashboard.pages import explorer
 from dashboard.settings import Settings
 from dashboard.state import lang_from_accept_language, parse_search
@@ -51,28 +52,78 @@ def create_app(settings: Settings | None = None, store=None) -> Dash:
         # Outside a request (Dash validating the layout at startup) use the defaults.
         if not flask.has_request_context():
             state, errors = parse_search("", basemap=settings.basemap)
-        else:
-            lang = lang_from_accept_language(flask.request.headers.get("Accept-Language"))
-            search = _page_search(flask.request)
-            state, errors = parse_search(search, lang=lang, basemap=settings.basemap)
-        return explorer.layout(state, store, settings, errors)
+            return explorer.layout(state, store, settings, errors)
+        lang = lang_from_accept_language(flask.request.headers.get("Accept-Language"))
+        path, search = _page_url(flask.request)
+        return page_layout(path, search, lang, store, settings)
 
     app.layout = serve_layout
     _register_callbacks(app, store, settings)
 
-    @app.server.get("/healthz")
-    def healthz():
-        return {"ok": True}
-
+    _register_http(app.server, store, settings)
     return app
 
 
-def _page_search(request) -> str:
-    """The query string of the page being built. Dash fetches the layout with its own
+def _register_http(server, store, settings) -> None:
+    """The non-Dash routes: the API, oEmbed, liveness, and the headers every response gets."""
+    from dashboard.api import create_api
+    from dashboard.http import install_http_policies, oembed_response
+
+    server.register_blueprint(create_api(store))
+    install_http_policies(server, settings)
+
+    @server.before_request
+    def _missing_story():
+        # Dash answers every path with its page; a story that does not exist is a real 404.
+        from dashboard.pages.routes import resolve
+
+        path = flask.request.path
+        if "/story/" in path and resolve(path, store).kind == "missing":
+            return flask.Response("no such story", status=404, mimetype="text/plain")
+        return None
+
+    @server.get("/healthz")
+    def healthz():
+        return {"ok": True}
+
+    @server.get("/oembed")
+    def oembed():
+        args = flask.request.args
+        return oembed_response(
+            flask.request.host_url, args.get("maxwidth"), args.get("maxheight"),
+            args.get("format", "json"),
+        )  # fmt: skip
+
+
+def _page_url(request) -> tuple[str, str]:
+    """Path and query string of the page being built. Dash fetches the layout with its own
     request (``/_dash-layout``), so the page's URL is the Referer of that request."""
     if request.path.endswith("_dash-layout") and request.referrer:
-        return urlsplit(request.referrer).query
-    return request.query_string.decode("utf-8", "replace")
+        url = urlsplit(request.referrer)
+        return url.path, url.query
+    return request.path, request.query_string.decode("utf-8", "replace")
+
+
+def page_layout(path: str, search: str, lang: str, store, settings):
+    """The layout of the page at ``path`` with the view of ``search`` over its defaults."""
+    from dashboard.pages.routes import resolve
+    from dashboard.pages.story import embed_footer, story_intro
+
+    page = resolve(path, store)
+    merged = "?" + urlencode({**page.defaults, **dict(parse_qsl(search.lstrip("?")))})
+    state, errors = parse_search(merged, lang=lang, basemap=settings.basemap)
+    if page.kind == "missing":
+        errors = [t("error.page", state.lang, path=path), *errors]
+        return explorer.layout(state, store, settings, errors)
+    mode = "embed" if page.embedded else page.kind
+    intro = story_intro(page.story, state.lang) if page.story is not None else None
+    footer = None
+    if page.embedded:
+        full = f"/story/{page.story.slug}" if page.story is not None else "/"
+        params = state.to_params()
+        params.pop("views", None)
+        footer = embed_footer(state.lang, full, params)
+    return explorer.layout(state, store, settings, errors, mode=mode, intro=intro, footer=footer)
 
 
 def _register_callbacks(app, store, settings) -> None:
@@ -84,13 +135,14 @@ def _register_callbacks(app, store, settings) -> None:
         map,
         permalink,
         playback,
+        share,
         table,
         timeline,
         upload,
     )
 
     for module in (permalink, filters, map, timeline, figures, claims, details, table, upload,
-                   playback):  # fmt: skip
+                   playback, share):  # fmt: skip
         module.register(app, store, settings)
 
 

@@ -208,6 +208,43 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Luftalarme: Freiwilligen-Datensatz, Stunden je Oblast im Zeitraum",
     },
     "error.title": {"en": "Something went wrong", "de": "Etwas ist schiefgelaufen"},
+    "error.page": {"en": "No such page: {path}", "de": "Diese Seite gibt es nicht: {path}"},
+    # Embeds, stories and sharing.
+    "embed.full": {
+        "en": "Open the full view in Frontline",
+        "de": "Vollansicht in Frontline öffnen",
+    },
+    "embed.licence": {
+        "en": "Data licences: DeepStateMap (no open licence; public archives), UCDP GED CC BY 4.0, "
+        "GeoNames CC BY 4.0, Natural Earth public domain. Details: data/SOURCES.md",
+        "de": "Datenlizenzen: DeepStateMap (keine offene Lizenz; öffentliche Archive), UCDP GED "
+        "CC BY 4.0, GeoNames CC BY 4.0, Natural Earth gemeinfrei. Details: data/SOURCES.md",
+    },
+    "story.source": {"en": "Source: {source}", "de": "Quelle: {source}"},
+    "story.events": {"en": "What the article reports", "de": "Was der Artikel berichtet"},
+    "story.note": {
+        "en": "Texts are Frontline's own summaries of the article; dates are as exact as the "
+        "article allows (marked ≈).",
+        "de": "Die Texte sind eigene Zusammenfassungen des Artikels; Daten sind so genau, wie "
+        "der Artikel es erlaubt (markiert mit ≈).",
+    },
+    "share.title": {"en": "Share, embed, download", "de": "Teilen, einbetten, herunterladen"},
+    "share.link": {"en": "Link to this view", "de": "Link zu dieser Ansicht"},
+    "share.iframe": {"en": "Embed code (iframe)", "de": "Einbettungscode (iframe)"},
+    "share.script": {
+        "en": "Add the script line so the iframe sizes itself; without it the iframe keeps a "
+        "fixed height.",
+        "de": "Mit der Skriptzeile passt sich die Höhe des iframes an; ohne sie bleibt die "
+        "Höhe fest.",
+    },
+    "share.downloads": {"en": "Download what is shown", "de": "Angezeigtes herunterladen"},
+    "share.events_csv": {"en": "Events (CSV)", "de": "Ereignisse (CSV)"},
+    "share.events_geojson": {"en": "Events (GeoJSON)", "de": "Ereignisse (GeoJSON)"},
+    "share.changes_csv": {"en": "km² by week (CSV)", "de": "km² je Woche (CSV)"},
+    "share.changes_geojson": {
+        "en": "Gained/lost ground (GeoJSON)",
+        "de": "Gewonnenes/verlorenes Gebiet (GeoJSON)",
+    },
     "error.param": {"en": "Ignored in the link: {msg}", "de": "Im Link ignoriert: {msg}"},
     "attribution": {
         "en": "Front-line data: DeepStateMap (deepstatemap.live) · Events: UCDP GED 25.1 "

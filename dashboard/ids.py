@@ -49,3 +49,7 @@ PLAY_LABEL = "play-label"
 VIEWPORT = "viewport"  # map centre and zoom, kept apart so panning does not redraw the data
 OPEN_EVENT = "open-event"
 MAP_KEY = "map-key"
+# Share and embed.
+SHARE_LINK = "share-link"
+SHARE_IFRAME = "share-iframe"
+SHARE_DOWNLOADS = "share-downloads"

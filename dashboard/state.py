@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_TO",
     "LAYER_CHOICES",
     "THEMES",
+    "VIEW_CHOICES",
     "ViewState",
     "lang_from_accept_language",
     "parse_search",
@@ -34,6 +35,9 @@ DEFAULT_TO = dt.date(2024, 11, 1)
 #: ground gained/lost during it, admin-1 borders.
 LAYER_CHOICES = ("events", "territory", "changes", "borders")
 BY_CHOICES = ("day", "week", "month")
+#: Parts an embed can show (``views=map,timeline,figures``); the explorer shows them all.
+VIEW_CHOICES = ("map", "timeline", "figures", "claims", "details", "table")
+DEFAULT_EMBED_VIEWS = ("map", "timeline", "figures")
 THEMES = ("light", "dark")
 MAX_ZOOM = 20.0
 
@@ -60,6 +64,7 @@ class ViewState:
     by: str = "week"
     alerts: bool = False
     event: str | None = None
+    views: tuple[str, ...] = ()
 
     # -- conversions -------------------------------------------------------------------
     def query(self) -> Query:
@@ -96,6 +101,8 @@ class ViewState:
             out["alerts"] = "1"
         if self.event:
             out["event"] = self.event
+        if self.views:
+            out["views"] = ",".join(self.views)
         return out
 
     def to_search(self) -> str:
@@ -115,7 +122,7 @@ class ViewState:
         d = dict(d)
         d["date_from"] = dt.date.fromisoformat(d["date_from"])
         d["date_to"] = dt.date.fromisoformat(d["date_to"])
-        for k in ("datasets", "types", "actors", "regions", "layers"):
+        for k in ("datasets", "types", "actors", "regions", "layers", "views"):
             d[k] = tuple(d.get(k) or ())
         return cls(**d)
 
@@ -160,6 +167,7 @@ class ViewState:
             by=_choice(get("by"), BY_CHOICES, "week", "by"),
             alerts=_flag(get("alerts")),
             event=(get("event") or "").strip() or None,
+            views=_views(get("views")),
         )
 
 
@@ -231,6 +239,17 @@ def _layers(value) -> tuple[str, ...]:
         )
     # A fixed order, so that the same set of layers is always the same URL.
     return tuple(v for v in LAYER_CHOICES if v in items)
+
+
+def _views(value) -> tuple[str, ...]:
+    items = split_list(value)
+    bad = [v for v in items if v not in VIEW_CHOICES]
+    if bad:
+        raise FrontlineError(
+            f"views: unknown {', '.join(bad)}; expected some of {', '.join(VIEW_CHOICES)}",
+            param="views",
+        )
+    return tuple(v for v in VIEW_CHOICES if v in items)
 
 
 def _position(lat, lon, z) -> dict:

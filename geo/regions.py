@@ -78,7 +78,7 @@ class Regions:
         unknown = [c for c in norm if c not in self._by_code]
         if unknown:
             raise UnknownRegionError(
-                f"unknown region {', '.join(unknown)}: expected ISO 3166-2 codes such as "
+                f"regions: unknown region {', '.join(unknown)}: expected ISO 3166-2 codes such as "
                 f"UA-14 (Donetsk); known codes are {', '.join(sorted(self._by_code))}",
                 param="regions",
             )

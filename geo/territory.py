@@ -236,7 +236,7 @@ class Territory:
         i = int(np.searchsorted(dates, date, side="right")) - 1
         return i if i >= 0 else None
 
-    def snapshot(self, date, layer: str = "russian_held") -> Snapshot:
+    def snapshot(self, date, layer: str = "russian_held", param: str = "date") -> Snapshot:
         """The snapshot of ``layer`` in force on ``date``: the nearest one on or before it.
 
         Layers that exist for part of the record only (``ua_held_in_russia`` from August
@@ -250,7 +250,7 @@ class Territory:
             :data:`MAX_GAP_DAYS` after its last snapshot (a stale map is not passed off as
             the map of that day).
         """
-        date = as_date(date)
+        date = as_date(date, param)
         table = self._table(layer)
         # The layered series has a polygon of `occupied` on every day it covers; the other
         # layers of that series are absent on days when they were empty.
@@ -260,14 +260,14 @@ class Territory:
         first, last = base_table["date"].iloc[0], base_table["date"].iloc[-1]
         if base is None:
             raise NoSnapshotError(
-                f"no {layer} snapshot on or before {date}: the record starts on {first}",
-                param="date",
+                f"{param}: no {layer} snapshot on or before {date}: the record starts on {first}",
+                param=param,
             )
         base_date = base_table["date"].iloc[base]
         if (date - base_date).days > MAX_GAP_DAYS:
             raise NoSnapshotError(
-                f"no {layer} snapshot near {date}: the record runs from {first} to {last}",
-                param="date",
+                f"{param}: no {layer} snapshot near {date}: the record runs from {first} to {last}",
+                param=param,
             )
         i = self._index_on_or_before(layer, date)
         if i is None or table["date"].iloc[i] < base_date:
@@ -312,7 +312,7 @@ class Territory:
         codes = normalise_region_codes(regions)
         if codes and self.regions is not None:
             codes = self.regions.check_codes(codes)
-        before, after = self.snapshot(start, layer), self.snapshot(end, layer)
+        before, after = self.snapshot(start, layer, "from"), self.snapshot(end, layer, "to")
         g0, a0 = self._clipped(before, codes)
         g1, a1 = self._clipped(after, codes)
         if before.date == after.date:

@@ -216,6 +216,27 @@ def build_ucdp(shared: Path, regions: Regions, out: Path) -> None:
     result.events.to_parquet(out / "events_ucdp.parquet", **PARQUET)
 
 
+def build_stories(regions: Regions, places: pd.DataFrame, out: Path) -> None:
+    """Compile the events of every story in data/stories into events_story.parquet.
+
+    The YAML files stay the source; tests fail when the compiled file is out of date.
+    """
+    from geo.claims import load_claims
+    from geo.gazetteer import Gazetteer
+    from geo.stories import load_story, story_events
+
+    claims = [c.id for c in load_claims(out / "claims.yaml", regions)]
+    gazetteer = Gazetteer(places)
+    frames = [
+        story_events(load_story(path, gazetteer, regions, claims), regions)
+        for path in sorted((out / "stories").glob("*.yaml"))
+    ]
+    events = pd.concat(frames, ignore_index=True)
+    gpd.GeoDataFrame(events, geometry="geometry", crs=4326).to_parquet(
+        out / "events_story.parquet", **PARQUET
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -223,7 +244,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", nargs="*", help="build only these parts")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    want = set(args.only or ["territory", "admin", "places", "airraid", "ucdp"])
+    want = set(args.only or ["territory", "admin", "places", "airraid", "ucdp", "stories"])
 
     admin1 = build_admin1(args.shared)
     countries = build_countries(args.shared)
@@ -241,6 +262,8 @@ def main(argv: list[str] | None = None) -> None:
         build_territory(args.shared).to_parquet(args.out / "territory.parquet", **TERRITORY_PARQUET)
     if "ucdp" in want:
         build_ucdp(args.shared, regions, args.out)
+    if "stories" in want:
+        build_stories(regions, pd.read_parquet(args.out / "places.parquet"), args.out)
     for path in sorted(args.out.glob("*.parquet")):
         print(f"{path.name:28s} {path.stat().st_size:>10,d} bytes")
 

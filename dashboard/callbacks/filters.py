@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from dash import Input, Output
+from dash import Input, Output, State
 
 from dashboard import ids
 from dashboard.state import ViewState
 
-__all__ = ["register"]
+__all__ = ["register", "with_theme"]
+
+
+def with_theme(class_name: str | None, theme: str) -> str:
+    """``class_name`` with its ``theme-*`` class swapped for ``theme``; the page's other
+    classes (``mode-embed``, ``show-map``, ...) stay."""
+    kept = [c for c in (class_name or "app").split() if not c.startswith("theme-")]
+    return " ".join([*kept, f"theme-{theme}"])
 
 
 def register(app, store, settings) -> None:
     """Attach the theme callback."""
 
-    @app.callback(Output(ids.ROOT, "className"), Input(ids.STATE, "data"))
-    def theme(data):
-        return f"app theme-{ViewState.from_dict(data).theme}"
+    @app.callback(
+        Output(ids.ROOT, "className"),
+        Input(ids.STATE, "data"),
+        State(ids.ROOT, "className"),
+    )
+    def theme(data, current):
+        return with_theme(current, ViewState.from_dict(data).theme)

@@ -49,7 +49,7 @@ def map_figure(store, state: ViewState, viewport: dict | None = None, version: i
         admin1 = store.regions.admin1
         center = None
         if viewport.get("lat") is not None:
-            center = {"lat": viewport["lat"], "lon": viewport["lon"]}
+            center = (viewport["lat"], viewport["lon"])  # build_map takes (lat, lon)
         fig = build_map(
             events=events,
             territory=territory,

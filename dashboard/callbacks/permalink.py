@@ -9,10 +9,13 @@ forward, pasted link) sets the controls.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 from dash import Input, Output, State, ctx, no_update
 
 from dashboard import ids
 from dashboard.i18n import t
+from dashboard.pages.routes import resolve
 from dashboard.state import ViewState, dates_from_range, parse_search, state_from_controls
 from geo.errors import FrontlineError
 
@@ -118,18 +121,28 @@ def register(app, store, settings) -> None:
         State(ids.STATE, "data"),
         State(ids.VIEWPORT, "data"),
         State(ids.OPEN_EVENT, "data"),
+        State(ids.URL, "pathname"),
     )
     def sync(search, *args):
         n = len(CONTROLS)
         values = list(args[:n])
-        map_relayout, map_click, timeline_relayout, _close, cell, data, viewport, event = args[n:]
+        map_relayout, map_click, timeline_relayout, _close, cell, data, viewport, event, path = (
+            args[n:]
+        )
         current = ViewState.from_dict(data).replace(**(viewport or {}), event=event)
         trigger = ctx.triggered_id
         errors: list[str] = []
         controls = [no_update] * n
         state = current
-        if trigger in (None, ids.URL):
-            state, errors = parse_search(search, lang=current.lang, basemap=settings.basemap)
+        if trigger is None:
+            # The server built this page from its URL (and the page's defaults, e.g. a
+            # story's dates): start from that state, and write it into the URL.
+            controls = controls_from_state(state)
+        elif trigger == ids.URL:
+            # Back/forward: the URL over the defaults of the page it is on.
+            defaults = resolve(path or "/", store).defaults
+            merged = "?" + urlencode({**defaults, **dict(parse_qsl((search or "").lstrip("?")))})
+            state, errors = parse_search(merged, lang=current.lang, basemap=settings.basemap)
             controls = controls_from_state(state)
         elif trigger in CONTROLS.values():
             try:
@@ -156,7 +169,7 @@ def register(app, store, settings) -> None:
         reload = no_update
         if state.lang != current.lang and trigger not in (None, ids.URL):
             # Labels are rendered server-side in one language: reload the page in the new one.
-            reload = "/" + new_search
+            reload = (path or "/") + new_search
         return (
             new_search if new_search != (search or "") else no_update,
             data_part if data_part != data else no_update,

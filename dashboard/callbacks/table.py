@@ -8,7 +8,7 @@ from dash import Input, Output
 from dashboard import ids
 from dashboard.formatting import fmt_int
 from dashboard.i18n import t
-from dashboard.pages.explorer import TABLE_COLUMNS
+from dashboard.pages.panels import TABLE_COLUMNS
 from dashboard.state import ViewState
 from dashboard.view import compute_view
 

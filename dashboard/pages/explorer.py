@@ -4,36 +4,24 @@ so the first paint already shows the view a permalink describes."""
 
 from __future__ import annotations
 
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from dashboard import ids
 from dashboard.i18n import t
-from dashboard.state import BY_CHOICES, LAYER_CHOICES, ViewState
+from dashboard.pages.panels import TABLE_COLUMNS, field, panels, playback
+from dashboard.state import (
+    BY_CHOICES,
+    DEFAULT_EMBED_VIEWS,
+    LAYER_CHOICES,
+    VIEW_CHOICES,
+    ViewState,
+)
 from geo.schema import EVENT_TYPES
 
 __all__ = ["PRECISION_ALL", "TABLE_COLUMNS", "layout", "region_options"]
 
 PRECISION_ALL = "all"
-TABLE_COLUMNS = (
-    "date",
-    "event_type",
-    "location",
-    "admin1",
-    "actor1",
-    "actor2",
-    "fatalities",
-    "geo_precision",
-    "dataset",
-)
 ONLINE_BASEMAPS = ("carto-positron", "carto-darkmatter", "open-street-map")
-
-
-def _label(text: str, target: str) -> html.Label:
-    return html.Label(text, htmlFor=target, className="label")
-
-
-def _field(text: str, target: str, control) -> html.Div:
-    return html.Div([_label(text, target), control], className="field")
 
 
 def region_options(store, lang: str) -> list[dict]:
@@ -63,7 +51,7 @@ def _filters(state: ViewState, store, settings) -> html.Section:
     return html.Section(
         [
             html.H2(t("filters.title", lang)),
-            _field(
+            field(
                 t("filters.from", lang),
                 ids.DATE_FROM,
                 dcc.Input(
@@ -74,7 +62,7 @@ def _filters(state: ViewState, store, settings) -> html.Section:
                     pattern=r"\d{4}-\d{2}-\d{2}",
                 ),
             ),
-            _field(
+            field(
                 t("filters.to", lang),
                 ids.DATE_TO,
                 dcc.Input(
@@ -85,7 +73,7 @@ def _filters(state: ViewState, store, settings) -> html.Section:
                     pattern=r"\d{4}-\d{2}-\d{2}",
                 ),
             ),
-            _field(
+            field(
                 t("filters.datasets", lang),
                 ids.DATASETS,
                 dcc.Dropdown(
@@ -96,7 +84,7 @@ def _filters(state: ViewState, store, settings) -> html.Section:
                     placeholder=t("filters.all", lang),
                 ),
             ),
-            _field(
+            field(
                 t("filters.types", lang),
                 ids.TYPES,
                 dcc.Dropdown(
@@ -107,7 +95,7 @@ def _filters(state: ViewState, store, settings) -> html.Section:
                     placeholder=t("filters.all", lang),
                 ),
             ),
-            _field(
+            field(
                 t("filters.actors", lang),
                 ids.ACTORS,
                 dcc.Dropdown(
@@ -119,7 +107,7 @@ def _filters(state: ViewState, store, settings) -> html.Section:
                     placeholder=t("filters.all", lang),
                 ),
             ),
-            _field(
+            field(
                 t("filters.regions", lang),
                 ids.REGIONS,
                 dcc.Dropdown(
@@ -141,7 +129,7 @@ def _filters(state: ViewState, store, settings) -> html.Section:
                     html.P(id=ids.PRECISION_NOTE, className="note", **{"aria-live": "polite"}),
                 ]
             ),
-            _field(
+            field(
                 t("filters.text", lang),
                 ids.TEXT,
                 dcc.Input(id=ids.TEXT, type="search", value=state.q, debounce=True),
@@ -174,7 +162,7 @@ def _filters(state: ViewState, store, settings) -> html.Section:
                     ),
                 ]
             ),
-            _field(
+            field(
                 t("filters.basemap", lang),
                 ids.BASEMAP,
                 dcc.Dropdown(
@@ -202,7 +190,7 @@ def _header(state: ViewState) -> html.Header:
             html.P(t("app.tagline", lang), className="tagline"),
             html.Div(
                 [
-                    _field(
+                    field(
                         t("filters.lang", lang),
                         ids.LANG,
                         dcc.Dropdown(
@@ -215,7 +203,7 @@ def _header(state: ViewState) -> html.Header:
                             clearable=False,
                         ),
                     ),
-                    _field(
+                    field(
                         t("filters.theme", lang),
                         ids.THEME,
                         dcc.Dropdown(
@@ -236,109 +224,25 @@ def _header(state: ViewState) -> html.Header:
     )
 
 
-def _playback(lang: str) -> html.Div:
-    return html.Div(
-        [
-            html.Button(t("play.play", lang), id=ids.PLAY, n_clicks=0, className="button"),
-            _field(
-                t("play.speed", lang),
-                ids.PLAY_SPEED,
-                dcc.Dropdown(
-                    id=ids.PLAY_SPEED,
-                    options=[
-                        {"label": t("play.slow", lang), "value": 2000},
-                        {"label": t("play.normal", lang), "value": 1000},
-                        {"label": t("play.fast", lang), "value": 400},
-                    ],
-                    value=1000,
-                    clearable=False,
-                ),
-            ),
-            _field(
-                t("play.step", lang),
-                ids.PLAY_STEP,
-                dcc.Dropdown(
-                    id=ids.PLAY_STEP,
-                    options=[{"label": t(f"by.{b}", lang), "value": b} for b in ("day", "week")],
-                    value="day",
-                    clearable=False,
-                ),
-            ),
-            html.Span(id=ids.PLAY_LABEL, className="note", **{"aria-live": "polite"}),
-            dcc.Interval(id=ids.PLAY_INTERVAL, interval=1000, disabled=True, n_intervals=0),
-        ],
-        className="playback",
-    )
+def layout(
+    state: ViewState,
+    store,
+    settings,
+    errors: list[str] = (),
+    *,
+    mode: str = "explorer",
+    intro=None,
+    footer=None,
+) -> html.Div:
+    """The whole explorer for ``state``; ``errors`` are messages about ignored URL params.
 
-
-def _panels(state: ViewState, settings) -> list:
+    ``mode="embed"`` keeps every component (the callbacks need them) but CSS hides the chrome
+    and every part not in ``state.views``; ``intro`` goes above the map (a story's header)
+    and ``footer`` replaces the attribution footer.
+    """
     lang = state.lang
-    return [
-        html.Section(
-            [
-                html.H2(t("details.title", lang)),
-                html.Div(id=ids.DETAILS, children=t("details.none", lang)),
-                html.Button(
-                    t("details.close", lang), id=ids.DETAILS_CLOSE, n_clicks=0, className="button"
-                ),
-            ],
-            className="panel details",
-        ),
-        html.Section(
-            [html.H2(t("figures.title", lang)), html.Div(id=ids.FIGURES)],
-            className="panel figures",
-        ),
-        html.Section(
-            [html.H2(t("claims.title", lang)), html.Div(id=ids.CLAIMS)],
-            className="panel claims",
-        ),
-        html.Section(
-            [
-                html.H2(t("table.title", lang)),
-                html.P(id=ids.TABLE_NOTE, className="note"),
-                dash_table.DataTable(
-                    id=ids.TABLE,
-                    columns=[{"name": t(f"col.{c}", lang), "id": c} for c in TABLE_COLUMNS],
-                    data=[],
-                    sort_action="native",
-                    page_action="native",
-                    page_size=15,
-                    style_table={"overflowX": "auto"},
-                    style_cell={"textAlign": "left", "maxWidth": "18rem", "whiteSpace": "normal"},
-                ),
-            ],
-            className="panel table",
-        ),
-        html.Section(
-            [
-                html.H2(t("upload.title", lang)),
-                dcc.Upload(
-                    id=ids.UPLOAD,
-                    children=html.Div(t("upload.drop", lang)),
-                    className="upload",
-                    accept=".csv,.geojson,.json,text/csv,application/geo+json",
-                    max_size=settings.max_upload_mb * 1024 * 1024,
-                ),
-                html.P(id=ids.UPLOAD_STATUS, role="status"),
-                html.Div(id=ids.REJECTS_TABLE),
-                html.Button(
-                    t("upload.rejects", lang),
-                    id=ids.REJECTS_DOWNLOAD_BUTTON,
-                    n_clicks=0,
-                    hidden=True,
-                    className="button",
-                ),
-                dcc.Download(id=ids.REJECTS_DOWNLOAD),
-                dcc.Store(id=ids.REJECTS_STORE),
-            ],
-            className="panel upload-panel",
-        ),
-    ]
-
-
-def layout(state: ViewState, store, settings, errors: list[str] = ()) -> html.Div:
-    """The whole explorer for ``state``; ``errors`` are messages about ignored URL params."""
-    lang = state.lang
+    views = state.views or (DEFAULT_EMBED_VIEWS if mode == "embed" else VIEW_CHOICES)
+    root_class = " ".join([f"app theme-{state.theme} mode-{mode}", *(f"show-{v}" for v in views)])
     viewport = {"lat": state.lat, "lon": state.lon, "z": state.z} if state.z is not None else None
     return html.Div(
         [
@@ -352,6 +256,7 @@ def layout(state: ViewState, store, settings, errors: list[str] = ()) -> html.Di
             dcc.Store(id=ids.OPEN_EVENT, data=state.event),
             dcc.Store(id=ids.MAP_KEY),
             _header(state),
+            intro,
             html.Div(
                 [t("error.param", lang, msg=m) for m in errors],
                 id=ids.ERROR,
@@ -372,7 +277,7 @@ def layout(state: ViewState, store, settings, errors: list[str] = ()) -> html.Di
                                         config={"scrollZoom": True, "displaylogo": False},
                                         className="map",
                                     ),
-                                    _playback(lang),
+                                    playback(lang),
                                 ],
                                 id="map-section",
                                 tabIndex="-1",
@@ -386,18 +291,19 @@ def layout(state: ViewState, store, settings, errors: list[str] = ()) -> html.Di
                                         config={"displaylogo": False},
                                         className="timeline",
                                     ),
-                                ]
+                                ],
+                                className="timeline-section",
                             ),
-                            html.Div(_panels(state, settings), className="panels"),
+                            html.Div(panels(state, settings), className="panels"),
                         ],
                         className="content",
                     ),
                 ],
                 className="grid",
             ),
-            html.Footer(html.P(t("attribution", lang)), className="footer"),
+            footer or html.Footer(html.P(t("attribution", lang)), className="footer"),
         ],
         id=ids.ROOT,
-        className=f"app theme-{state.theme}",
+        className=root_class,
         lang=lang,
     )

@@ -76,3 +76,14 @@ def test_slugs_cannot_escape_the_folder(slug):
 def test_unknown_slug():
     with pytest.raises(FrontlineError, match="no story"):
         find_story(STORIES, "no-such-story")
+
+
+def test_compiled_story_events_are_up_to_date(store, claim_ids):
+    # data/events_story.parquet is built from the YAML by scripts/build_data.py --only stories.
+    import geopandas as gpd
+    from geopandas.testing import assert_geodataframe_equal
+
+    compiled = gpd.read_parquet(store.data_dir / "events_story.parquet")
+    story = load_story(find_story(STORIES, SLUG), store.gazetteer, store.regions, claim_ids)
+    fresh = story_events(story, store.regions)
+    assert_geodataframe_equal(compiled.reset_index(drop=True), fresh, check_dtype=False)

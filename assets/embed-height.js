@@ -1,0 +1,20 @@
+// Inside a Frontline page shown in an iframe: tell the host page how tall the content is,
+// so the host's embed.js can size the iframe (as Datawrapper's embeds do). Does nothing
+// when the page is not framed.
+(function () {
+  "use strict";
+  if (window.parent === window) return;
+  var last = 0;
+  function post() {
+    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (!height || Math.abs(height - last) < 2) return;
+    last = height;
+    // The height is not secret; "*" lets any allowed host (frame-ancestors) receive it.
+    window.parent.postMessage({ type: "frontline:height", height: height }, "*");
+  }
+  if (window.ResizeObserver) {
+    new ResizeObserver(post).observe(document.documentElement);
+  }
+  window.addEventListener("load", post);
+  setInterval(post, 1000); // late layout changes (map tiles, fonts) that observers miss
+})();

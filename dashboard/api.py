@@ -1,0 +1,223 @@
+"""The HTTP API, ``/api/v1/...``: the same filters as the UI, as CSV, GeoJSON and JSON.
+
+One error shape for every failure, ``{"ok": false, "error": "...", "status": 400}``, naming
+the parameter at fault; no parameter value, however malformed, produces a 500. Responses
+carry ``ETag`` and ``Cache-Control`` so a CDN can absorb article traffic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import urllib.parse
+
+from flask import Blueprint, Response, request
+
+from geo import export
+from geo.errors import FrontlineError
+from geo.query import Query
+from geo.territory import FIGURE_LAYERS, LAYERS, as_date
+
+__all__ = ["VIEW_PARAMS", "create_api"]
+
+QUERY_PARAMS = {"from", "to", "datasets", "types", "actors", "regions", "precision", "q", "bbox"}
+#: Parameters of the view state that the API accepts and ignores (so an explorer URL's query
+#: string can be reused as is); anything else is a typo and is refused.
+VIEW_PARAMS = QUERY_PARAMS | {
+    "layers", "lang", "theme", "basemap", "lat", "lon", "z", "by", "alerts", "event", "views",
+    "layer", "date", "exact",
+}  # fmt: skip
+CACHE_CONTROL = "public, max-age=300"
+
+
+class ApiError(Exception):
+    """An error answered as JSON with ``status``."""
+
+    def __init__(self, message: str, status: int = 400, param: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.param = param
+
+
+def error_response(message: str, status: int, param: str | None = None) -> Response:
+    """The one JSON error shape of the API."""
+    body = {"ok": False, "error": message, "status": status}
+    if param:
+        body["param"] = param
+    return Response(json.dumps(body), status=status, mimetype="application/json")
+
+
+def _params() -> dict[str, str]:
+    unknown = sorted(set(request.args) - VIEW_PARAMS)
+    if unknown:
+        raise ApiError(
+            f"unknown parameter {', '.join(unknown)}; allowed: {', '.join(sorted(VIEW_PARAMS))}",
+            param=unknown[0],
+        )
+    return {k: request.args.get(k, "") for k in request.args}
+
+
+def _etag(version: str) -> str:
+    key = f"{request.path}?{sorted(request.args.items(multi=True))}|{version}"
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:20] + '"'
+
+
+def create_api(store) -> Blueprint:
+    """The ``/api/v1`` blueprint over ``store``."""
+    api = Blueprint("api", __name__, url_prefix="/api/v1")
+    version = export.data_version(store.data_dir)
+
+    def sources_for(events_datasets=()):
+        return ["deepstate", "naturalearth", *events_datasets]
+
+    def cached(build, mimetype: str, filename: str | None = None, headers=None):
+        """Answer 304 when the client has this exact response, else build it."""
+        etag = _etag(version)
+        if etag in request.headers.get("If-None-Match", ""):
+            return Response(status=304, headers={"ETag": etag, "Cache-Control": CACHE_CONTROL})
+        body = build()
+        resp = Response(body, mimetype=mimetype)
+        resp.headers["ETag"] = etag
+        resp.headers["Cache-Control"] = CACHE_CONTROL
+        resp.headers["X-Data-Version"] = version
+        if filename:
+            resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        for k, v in (headers or {}).items():
+            resp.headers[k] = v
+        return resp
+
+    def query_and_events():
+        params = _params()
+        query = Query.from_params(params)
+        if query.regions:
+            store.regions.check_codes(query.regions)
+        known = set(store.dataset_names())
+        bad = [d for d in query.datasets if d not in known]
+        if bad:
+            raise FrontlineError(
+                f"datasets: unknown dataset {', '.join(bad)}; known: {', '.join(sorted(known))}",
+                param="datasets",
+            )
+        events = store.events(query)
+        names = list(dict.fromkeys(events["dataset"].astype(str)))
+        prov = export.provenance(query.to_params(), version, ["naturalearth", *names], names)
+        return query, events, prov
+
+    def csv_headers(prov, meta_path):
+        qs = urllib.parse.urlencode(dict(request.args))
+        return {
+            "X-Attribution": prov["attribution"].encode("ascii", "replace").decode(),
+            "X-Generated-At": prov["generated_at"],
+            "Link": f'<{meta_path}{"?" + qs if qs else ""}>; rel="describedby"',
+        }
+
+    @api.get("/events.csv")
+    def events_csv():
+        _, events, prov = query_and_events()
+        headers = csv_headers(prov, "/api/v1/events.meta.json")
+        return cached(lambda: export.events_csv(events), "text/csv; charset=utf-8",
+                      "frontline-events.csv", headers)  # fmt: skip
+
+    @api.get("/events.meta.json")
+    def events_meta():
+        _, events, prov = query_and_events()
+        return cached(lambda: json.dumps(dict(prov, rows=len(events))), "application/json")
+
+    @api.get("/events.geojson")
+    def events_geojson():
+        _, events, prov = query_and_events()
+        return cached(lambda: json.dumps(export.events_geojson(events, prov)),
+                      "application/geo+json", "frontline-events.geojson")  # fmt: skip
+
+    def changes():
+        params = _params()
+        query = Query.from_params(params)
+        if not (query.date_from and query.date_to):
+            raise ApiError("from and to are required for territory changes", param="from")
+        by = params.get("by") or None
+        layer = params.get("layer") or "russian_held"
+        if layer not in FIGURE_LAYERS:
+            raise ApiError(f"layer: expected one of {', '.join(FIGURE_LAYERS)}", param="layer")
+        regions = store.regions.check_codes(query.regions)
+        terr = store.territory
+        if by:
+            result = terr.series(query.date_from, query.date_to, by, regions, layer)
+        else:
+            result = [terr.changes(query.date_from, query.date_to, regions, layer)]
+        prov = export.provenance(query.to_params() | {"by": by or "", "layer": layer}, version,
+                                 sources_for())  # fmt: skip
+        return result, prov
+
+    @api.get("/territory/changes.csv")
+    def changes_csv():
+        result, prov = changes()
+        headers = csv_headers(prov, "/api/v1/territory/changes.meta.json")
+        return cached(lambda: export.changes_table(result).to_csv(index=False, lineterminator="\n"),
+                      "text/csv; charset=utf-8", "frontline-changes.csv", headers)  # fmt: skip
+
+    @api.get("/territory/changes.meta.json")
+    def changes_meta():
+        result, prov = changes()
+        return cached(lambda: json.dumps(dict(prov, rows=len(result))), "application/json")
+
+    @api.get("/territory/changes.geojson")
+    def changes_geojson():
+        result, prov = changes()
+        return cached(lambda: json.dumps(export.changes_geojson(result, prov)),
+                      "application/geo+json", "frontline-changes.geojson")  # fmt: skip
+
+    @api.get("/territory/snapshot.geojson")
+    def snapshot_geojson():
+        params = _params()
+        if not params.get("date"):
+            raise ApiError("date is required, e.g. date=2024-10-01", param="date")
+        date = as_date(params["date"], "date")
+        layer = params.get("layer") or "russian_held"
+        if layer not in LAYERS:
+            raise ApiError(f"layer: expected one of {', '.join(LAYERS)}", param="layer")
+        snap = store.territory.snapshot(date, layer)
+        prov = export.provenance({"date": date.isoformat(), "layer": layer}, version,
+                                 sources_for())  # fmt: skip
+        return cached(lambda: json.dumps(export.snapshot_geojson(snap, prov)),
+                      "application/geo+json", f"frontline-{layer}-{snap.date}.geojson")  # fmt: skip
+
+    @api.get("/claims.json")
+    def claims_json():
+        from geo.claims import check_claim, load_claims
+
+        _params()
+        claims = load_claims(store.data_dir / "claims.yaml")
+
+        def build():
+            checks = [check_claim(c, store.territory).as_record() for c in claims]
+            prov = export.provenance({}, version, sources_for())
+            return json.dumps({"ok": True, "provenance": prov, "claims": checks})
+
+        return cached(build, "application/json")
+
+    @api.route("/<path:rest>")
+    def unknown_path(rest):
+        # Without this, Dash's catch-all page route would answer with the app's HTML.
+        raise ApiError(f"no such API path: /api/v1/{rest}", status=404)
+
+    @api.errorhandler(FrontlineError)
+    def frontline_error(exc):
+        return error_response(str(exc), 400, exc.param)
+
+    @api.errorhandler(ApiError)
+    def api_error(exc):
+        return error_response(str(exc), exc.status, exc.param)
+
+    @api.errorhandler(404)
+    def not_found(exc):
+        return error_response(f"no such API path: {request.path}", 404)
+
+    @api.errorhandler(Exception)
+    def unexpected(exc):
+        # A bug, not bad input: say so without leaking a traceback; the log has it.
+        import logging
+
+        logging.getLogger("frontline.api").exception("API error on %s", request.url)
+        return error_response("internal error; the server log has the details", 500)
+
+    return api
