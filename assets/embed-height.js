@@ -6,7 +6,10 @@
   if (window.parent === window) return;
   var last = 0;
   function post() {
-    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    // Measure the app itself, not <html>: the root grows with the iframe (100vh, body
+    // margins), which would make every resize ask for a taller one, forever.
+    var app = document.querySelector(".app") || document.body;
+    var height = Math.ceil(app.getBoundingClientRect().height);
     if (!height || Math.abs(height - last) < 2) return;
     last = height;
     // The height is not secret; "*" lets any allowed host (frame-ancestors) receive it.

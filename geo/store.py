@@ -158,6 +158,11 @@ def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
         return empty_events()
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+    from geo.schema import EVENT_DTYPES
+
+    # Parquet stores dates in ms and loses shared categories across files: restore the
+    # canonical dtypes so every dataset looks the same to the filters.
+    out = out.astype({k: v for k, v in EVENT_DTYPES.items() if k in out.columns})
     out["dataset"] = out["dataset"].astype(str).astype("category")
     out["event_type"] = out["event_type"].astype(str).astype("category")
     return out.sort_values(["date", "event_id"], ignore_index=True)

@@ -232,7 +232,11 @@ def offline_style(theme: str = "light") -> dict:
     return {
         "version": 8,
         "name": f"frontline-offline-{theme}",
-        "sources": {},
+        # Never empty: Plotly drops empty objects when it diffs a figure update, and
+        # MapLibre then refuses the style ("missing required property sources").
+        "sources": {
+            "fl-empty": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}
+        },
         "layers": [
             {
                 "id": "fl-background",
