@@ -5,13 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench data clean
+.PHONY: run test lint format bench loadtest data clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (or set PYTHON=...)"; exit 2; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,postgis]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -29,6 +29,16 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Speed at 100k, 1M and 10M generated events against a naive baseline (prints a table,
+# writes bench-results/bench.json). A benchmark, not a test: takes several minutes.
+bench: $(STAMP)
+	$(BIN)/frontline bench --json bench-results/bench.json
+
+# 200 embed readers + 20 analysts for 60 s against `frontline serve --workers 2`, then the
+# fault runs (a worker killed, PostGIS restarted when a --store is given). Loopback only.
+loadtest: $(STAMP)
+	$(BIN)/python scripts/loadtest.py
 
 # Rebuild data/ from the upstream copies in ../shared/data (needs that folder).
 data: $(STAMP)

@@ -13,7 +13,7 @@ from dashboard.i18n import t
 from dashboard.pages import explorer
 from dashboard.settings import Settings
 from dashboard.state import lang_from_accept_language, parse_search
-from geo.store import FileStore
+from geo.store import open_store
 
 __all__ = ["create_app"]
 
@@ -37,7 +37,7 @@ def _warm(store) -> None:
 def create_app(settings: Settings | None = None, store=None) -> Dash:
     """Build the Dash app for ``settings`` over ``store`` (default: the bundled files)."""
     settings = settings or Settings()
-    store = store or FileStore(user_dir=settings.data_dir)
+    store = store or open_store(settings.store, user_dir=settings.data_dir)
     _warm(store)
     app = Dash(
         __name__,

@@ -113,6 +113,21 @@ def _add_serve(sub) -> None:
     p.add_argument("--port", type=int, default=8050)
     p.add_argument("--debug", action="store_true", help="Dash debug mode (reloads on edit)")
     p.add_argument("--data-dir", type=Path, help="folder of ingested datasets")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="run under gunicorn with N worker processes (production); 0 = the "
+        "development server (default)",
+    )
+    p.add_argument(
+        "--store", default=None, help="'file' (default) or a postgresql:// URL (see README, Deploy)"
+    )
+    p.add_argument(
+        "--cache",
+        default=None,
+        help="'memory' (default, per process) or a redis:// URL shared by all workers",
+    )
 
 
 def _add_story(sub) -> None:
@@ -144,7 +159,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_area(sub)
     _add_ingest(sub)
     _add_story(sub)
+    for module in _extensions():
+        module.add_parser(sub)
     return parser
+
+
+#: Subcommands that live in their own modules (each has add_parser(sub) and COMMANDS).
+EXTENSIONS = ("dashboard.cli_bench", "dashboard.cli_db")
+
+
+def _extensions():
+    import importlib
+
+    for name in EXTENSIONS:
+        try:
+            yield importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
 
 
 def cmd_area(args, out) -> int:
@@ -259,6 +291,13 @@ def cmd_serve(args, out) -> int:
 
     if args.data_dir:
         os.environ["FRONTLINE_DATA_DIR"] = str(args.data_dir)
+    for key in ("store", "cache"):
+        if getattr(args, key):
+            os.environ[f"FRONTLINE_{key.upper()}"] = getattr(args, key)
+    if args.workers:
+        from dashboard.serving import serve_with_gunicorn
+
+        return serve_with_gunicorn(args.host, args.port, args.workers)
     app = create_app(Settings.from_env())
     out.write(f"Frontline on http://{args.host}:{args.port}/\n")
     out.flush()
@@ -277,8 +316,11 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``frontline`` console script."""
     args = build_parser().parse_args(argv)
+    commands = dict(COMMANDS)
+    for module in _extensions():
+        commands.update(module.COMMANDS)
     try:
-        return COMMANDS[args.command](args, sys.stdout)
+        return commands[args.command](args, sys.stdout)
     except FrontlineError as exc:
         print(f"frontline {args.command}: error: {exc}", file=sys.stderr)
         return 2

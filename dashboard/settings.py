@@ -19,6 +19,10 @@ SETTINGS_HELP = {
     "frame_ancestors": "who may frame /embed pages: '*' (anyone) or a space-separated list of "
     "origins, sent as CSP frame-ancestors",
     "max_upload_mb": "largest event file accepted by upload in the browser, in MB",
+    "store": "where the data lives: 'file' (bundled files, default) or a PostgreSQL/PostGIS URL "
+    "such as postgresql://user@host/frontline",
+    "cache": "shared cache for expensive results: 'memory' (per process, default) or a Redis URL "
+    "such as redis://localhost:6379/0",
 }
 
 
@@ -30,6 +34,8 @@ class Settings:
     basemap: str = "offline"
     frame_ancestors: str = "*"
     max_upload_mb: int = 50
+    store: str = "file"
+    cache: str = "memory"
 
     @classmethod
     def from_env(cls, environ=os.environ) -> Settings:

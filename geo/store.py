@@ -24,7 +24,7 @@ from geo.query import Query
 from geo.regions import Regions
 from geo.territory import Territory
 
-__all__ = ["DATASET_NAME", "FileStore", "Store"]
+__all__ = ["DATASET_NAME", "FileStore", "Store", "open_store"]
 
 DATASET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
@@ -137,6 +137,25 @@ class FileStore:
                 os.unlink(tmp)
         self.__dict__.pop("_events", None)
         return target
+
+
+def open_store(url: str | None = None, data_dir: Path | None = None, user_dir: Path | None = None):
+    """The store named by ``url``: ``None``/``"file"`` for the bundled files, or a
+    ``postgresql://`` URL for PostGIS (needs ``pip install '.[postgis]'``)."""
+    if url in (None, "", "file"):
+        return FileStore(data_dir, user_dir)
+    if url.startswith(("postgresql://", "postgres://")):
+        try:
+            from geo.store_postgis import PostgisStore
+        except ImportError as exc:
+            raise FrontlineError(
+                f"store: the PostGIS store needs its extra: pip install '.[postgis]' ({exc})",
+                param="store",
+            ) from None
+        return PostgisStore(url, data_dir=data_dir)
+    raise FrontlineError(
+        f"store: expected 'file' or a postgresql:// URL, got {url!r}", param="store"
+    )
 
 
 def check_dataset_name(name: str) -> str:
