@@ -1,0 +1,26 @@
+// Labels for controls that Dash components render without one (DataTable paging buttons,
+// the upload's hidden file input), so screen readers can name every control.
+(function () {
+  "use strict";
+  var de = (document.documentElement.lang || "").indexOf("de") === 0;
+  var NAMES = {
+    "first-page": de ? "Erste Seite" : "First page",
+    "previous-page": de ? "Vorige Seite" : "Previous page",
+    "next-page": de ? "Nächste Seite" : "Next page",
+    "last-page": de ? "Letzte Seite" : "Last page",
+    "current-page": de ? "Seite" : "Page",
+  };
+  function label() {
+    de = ((document.querySelector(".app") || {}).lang || "").indexOf("de") === 0;
+    Object.keys(NAMES).forEach(function (cls) {
+      document.querySelectorAll("." + cls + ":not([aria-label])").forEach(function (el) {
+        el.setAttribute("aria-label", NAMES[cls]);
+      });
+    });
+    document.querySelectorAll(".upload input[type=file]:not([aria-label])").forEach(function (el) {
+      var box = el.closest(".upload");
+      el.setAttribute("aria-label", box ? box.innerText.trim() : "Upload");
+    });
+  }
+  new MutationObserver(label).observe(document.documentElement, { childList: true, subtree: true });
+})();
