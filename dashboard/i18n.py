@@ -209,6 +209,20 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "error.title": {"en": "Something went wrong", "de": "Etwas ist schiefgelaufen"},
     "error.page": {"en": "No such page: {path}", "de": "Diese Seite gibt es nicht: {path}"},
+    # Datasets as sources.
+    "dataset.ucdp": {
+        "en": "UCDP GED 25.1 (random sample of 2,000 events)",
+        "de": "UCDP GED 25.1 (Zufallsstichprobe von 2.000 Ereignissen)",
+    },
+    "dataset.story": {
+        "en": "events reported in the bundled story's article",
+        "de": "im Artikel der Story berichtete Ereignisse",
+    },
+    "dataset.generated": {
+        "en": "GENERATED benchmark events (not real)",
+        "de": "ERZEUGTE Benchmark-Ereignisse (nicht echt)",
+    },
+    "dataset.user": {"en": "your dataset “{name}”", "de": "Ihr Datensatz „{name}“"},
     # Embeds, stories and sharing.
     "embed.full": {
         "en": "Open the full view in Frontline",

@@ -55,7 +55,8 @@ def claims_panel(store, lang: str) -> list:
             html.Article(
                 [
                     html.H3(
-                        f"{claim.title or claim.id} · "
+                        # The headline it was published under, else who claimed it.
+                        f"{claim.title or claim.claimed_by or claim.id} · "
                         f"{fmt_date_range(claim.period_start, claim.period_end, lang)}"
                     ),
                     html.Dl([el for k, v in rows for el in (html.Dt(k), html.Dd(v))]),

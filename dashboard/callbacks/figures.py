@@ -7,7 +7,7 @@ from dash import Input, Output, html
 
 from dashboard import ids
 from dashboard.formatting import fmt_date, fmt_date_range, fmt_int, fmt_km2
-from dashboard.i18n import t
+from dashboard.i18n import STRINGS, t
 from dashboard.state import ViewState
 from dashboard.view import compute_view
 
@@ -26,12 +26,19 @@ def _card(key: str, label: str, value: str, source: str) -> html.Div:
     )
 
 
+def dataset_label(name: str, lang: str) -> str:
+    """What a dataset is, as a source line: bundled ones by their full name (the UCDP file
+    is a sample, and must say so), a user's upload by its name."""
+    key = f"dataset.{name}"
+    return t(key, lang) if key in STRINGS else t("dataset.user", lang, name=name)
+
+
 def figures_panel(store, state: ViewState) -> list:
     """Components of the figures panel for ``state`` (all text, never HTML)."""
     lang = state.lang
     view = compute_view(store, state)
     totals = view["totals"]
-    datasets = ", ".join(view["datasets"]) or "–"
+    datasets = ", ".join(dataset_label(d, lang) for d in view["datasets"]) or "–"
     where = (
         ", ".join(store.regions.name(c, lang) for c in state.regions)
         if state.regions
