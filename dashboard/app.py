@@ -31,6 +31,8 @@ def _warm(store) -> None:
     store.regions.admin1  # noqa: B018
     store.territory.coverage()
     store.events()
+    if hasattr(store, "columns"):
+        store.columns()  # the date-sorted numpy columns of the fast query path
     store.places  # noqa: B018
 
 
@@ -39,6 +41,7 @@ def create_app(settings: Settings | None = None, store=None) -> Dash:
     settings = settings or Settings()
     store = store or open_store(settings.store, user_dir=settings.data_dir)
     _warm(store)
+    _attach_cache(store, settings)
     app = Dash(
         __name__,
         title="Frontline",
@@ -61,16 +64,30 @@ def create_app(settings: Settings | None = None, store=None) -> Dash:
     _register_callbacks(app, store, settings)
 
     _register_http(app.server, store, settings)
+    # dashboard.serving closes the store's connections before gunicorn forks workers.
+    app.server.config["FRONTLINE_STORE"] = store
     return app
+
+
+def _attach_cache(store, settings) -> None:
+    from dashboard.cache import attach, make_cache
+
+    attach(store, make_cache(settings.cache))
 
 
 def _register_http(server, store, settings) -> None:
     """The non-Dash routes: the API, oEmbed, liveness, and the headers every response gets."""
     from dashboard.api import create_api
     from dashboard.http import install_http_policies, oembed_response
+    from dashboard.unavailable import install_unavailable_handlers
 
-    server.register_blueprint(create_api(store))
+    api = create_api(store)
+    install_unavailable_handlers(server, api)
+    server.register_blueprint(api)
     install_http_policies(server, settings)
+    from dashboard.compress import install_gzip
+
+    install_gzip(server)
 
     @server.before_request
     def _missing_story():

@@ -3,8 +3,11 @@
 The callbacks only unpack inputs, call this and hand the result to the figure builders, so
 every number on screen can be tested here without a server or a browser.
 
-Expensive results (territory changes and series, snapshots, air-raid hours) are cached per
-store, keyed on the normalised filter; event filtering is a column mask and is not cached.
+Expensive results (territory changes and series, snapshots, air-raid hours, and the view
+itself) are cached per store, keyed on the normalised filter. A cached view holds the row
+positions of its events and small aggregates, not the rows: at a million events a month's
+view is tens of thousands of rows, and only the few the screen needs are ever materialised
+(``view["events"]`` takes them on demand).
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 import geopandas as gpd
+import numpy as np
 
 from dashboard.state import ViewState
 from geo import aggregate, alerts
 from geo.errors import FrontlineError
 
-__all__ = ["MAP_TERRITORY_LAYERS", "cached", "compute_view", "event_by_id", "hidden_count"]
+__all__ = ["MAP_TERRITORY_LAYERS", "View", "cached", "compute_view", "event_by_id", "hidden_count"]
 
 #: Control layers drawn on the map, as they stood at the end of the period.
 MAP_TERRITORY_LAYERS = ("russian_held", "unknown_status", "ua_held_in_russia")
@@ -32,7 +36,16 @@ _lock = threading.Lock()
 
 
 def cached(store, key: tuple, compute: Callable):
-    """``compute()`` once per ``store`` and ``key`` (least recently used dropped first)."""
+    """``compute()`` once per ``store`` and ``key`` (least recently used dropped first).
+
+    A store with a cache attached by ``create_app`` (``dashboard.cache``: in memory or shared
+    in Redis) uses that; otherwise a per-process LRU here.
+    """
+    from dashboard.cache import cache_for
+
+    backend = cache_for(store)
+    if backend is not None:
+        return backend.get_or_compute(key, compute)
     with _lock:
         cache = _caches.setdefault(store, OrderedDict())
         if key in cache:
@@ -50,6 +63,12 @@ def hidden_count(store, state: ViewState) -> tuple[int, int]:
     """How many events the precision filter hides now, and how many region-level events
     (geo_precision 3) "exact locations only" would hide from the other filters."""
     query = state.query()
+    cols = store.columns() if hasattr(store, "columns") else None
+    if cols is not None:
+        pos = cols.positions(query.replace(precision=None))
+        prec = cols.precision[pos]
+        shown = int((prec <= state.precision).sum()) if state.precision is not None else len(pos)
+        return len(pos) - shown, int((prec > 1).sum())
     without = store.events(query.replace(precision=None))
     shown = int(query.mask(without).sum()) if state.precision is not None else len(without)
     region_level = int((without["geo_precision"] > 1).sum()) if len(without) else 0
@@ -118,6 +137,20 @@ def _alerts(store, state: ViewState) -> dict:
     )
 
 
+class View(dict):
+    """The dict :func:`compute_view` returns; ``view["events"]`` materialises the rows at
+    ``view["positions"]`` when asked, and is not kept (the cache holds positions only)."""
+
+    def __init__(self, store, **items):
+        super().__init__(**items)
+        self._store = store
+
+    def __missing__(self, key):
+        if key != "events":
+            raise KeyError(key)
+        return self._store.events().take(self["positions"])
+
+
 def compute_view(store, state: ViewState) -> dict:
     """What the explorer shows for ``state``.
 
@@ -131,16 +164,34 @@ def compute_view(store, state: ViewState) -> dict:
     ``change_error`` (why there is no change, or None), ``series`` (list of change
     records per week/month), ``snapshots`` (layer -> Snapshot at the end of the period),
     ``alerts`` (dict with ``hours`` and ``series`` DataFrames, only when switched on).
+    On the file store also ``positions`` (row positions of the events in view).
     """
-    query = state.query()
-    events = store.events(query)
+    cols = store.columns() if hasattr(store, "columns") else None
+    if cols is None:
+        return _compute_view(store, state, store.events(state.query()))
+
+    def compute():
+        pos = cols.positions(state.query())
+        view = _compute_view(store, state, None, cols, pos)
+        return View(store, positions=pos, **view)
+
+    return cached(store, ("view", state.key()), compute)
+
+
+def _compute_view(store, state: ViewState, events, cols=None, pos=None) -> dict:
+    if cols is not None:
+        frame = cols.counts_frame(pos)
+        totals = cols.totals(pos)
+        datasets = sorted({str(d) for d in cols.datasets[np.unique(cols.dataset[pos])]})
+    else:
+        frame, totals = events, aggregate.totals(events)
+        datasets = sorted(set(events["dataset"].astype(str))) if len(events) else []
     hidden, region_level = hidden_count(store, state)
     change = _change(store, state, state.regions)
     series = _series(store, state)
-    return {
-        "events": events,
-        "totals": aggregate.totals(events),
-        "counts": aggregate.event_counts(events, state.by, state.date_from, state.date_to),
+    out = {
+        "totals": totals,
+        "counts": aggregate.event_counts(frame, state.by, state.date_from, state.date_to),
         "hidden": hidden,
         "region_level": region_level,
         "change": None if isinstance(change, FrontlineError) else change,
@@ -148,8 +199,11 @@ def compute_view(store, state: ViewState) -> dict:
         "series": [] if isinstance(series, FrontlineError) else series,
         "snapshots": _snapshots(store, state),
         "alerts": _alerts(store, state) if state.alerts else None,
-        "datasets": sorted(set(events["dataset"].astype(str))) if len(events) else [],
+        "datasets": datasets,
     }
+    if events is not None:
+        out["events"] = events
+    return out
 
 
 def event_by_id(store, event_id: str | None) -> gpd.GeoDataFrame | None:

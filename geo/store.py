@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.errors import FrontlineError
@@ -99,17 +100,48 @@ class FileStore:
                 return self._events
             return _concat([self._events, *self._extra.values()])
 
+    @cached_property
+    def _columns(self):
+        from geo.columns import EventColumns
+
+        return EventColumns(self._events)
+
+    def columns(self):
+        """The events as :class:`geo.columns.EventColumns` (binary search on dates,
+        integer codes), or None while session uploads are mixed in (then the mask path)."""
+        with self._lock:
+            if self._extra:
+                return None
+        return self._columns
+
+    def positions(self, query: Query | None = None):
+        """Row positions in :meth:`events` of the events matching ``query``."""
+        cols = self.columns()
+        if cols is None:
+            events = self._all_events()
+            return np.flatnonzero(query.mask(events)) if query else np.arange(len(events))
+        return cols.positions(query)
+
     def events(self, query: Query | None = None) -> gpd.GeoDataFrame:
         """Events matching ``query``, sorted by date then id."""
         events = self._all_events()
         if query is None:
             return events
-        return events[query.mask(events)]
+        cols = self.columns()
+        if cols is None:
+            return events[query.mask(events)]
+        return events.take(cols.positions(query))
 
     def dataset_names(self) -> list[str]:
         """Names of all event datasets present."""
         events = self._all_events()
-        return list(dict.fromkeys(events["dataset"].astype(str)))
+        column = events["dataset"]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            # Unique codes in order of first appearance: C speed on a million rows, where
+            # iterating the strings takes over a second.
+            codes = pd.unique(column.cat.codes.to_numpy())
+            return [str(column.cat.categories[c]) for c in codes if c >= 0]
+        return list(dict.fromkeys(column.astype(str)))
 
     def add_session_dataset(self, name: str, events: gpd.GeoDataFrame) -> None:
         """Add events to this process only (an upload in the browser); not written to disk."""
@@ -136,6 +168,7 @@ class FileStore:
             if os.path.exists(tmp):
                 os.unlink(tmp)
         self.__dict__.pop("_events", None)
+        self.__dict__.pop("_columns", None)
         return target
 
 

@@ -6,20 +6,129 @@ viewport store, read as State), and ``uirevision`` keeps the reader's camera acr
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+import plotly.graph_objects as go
 import shapely
-from dash import Input, Output, State, no_update
+from dash import Input, Output, Patch, State, no_update
 
 from dashboard import ids
-from dashboard.figures.map import build_map
+from dashboard.figures.map import build_map, event_traces
+from dashboard.figures.palette import BINS_COLOURSCALE
 from dashboard.formatting import fmt_int
 from dashboard.i18n import t
 from dashboard.state import ViewState
 from dashboard.view import cached, compute_view, hidden_count
 from geo import gazetteer
 
-__all__ = ["map_figure", "precision_note", "register"]
+__all__ = [
+    "MAX_DRAWN",
+    "event_layer",
+    "map_figure",
+    "points_box",
+    "precision_note",
+    "register",
+    "render_key",
+    "visible_bbox",
+]
 
 _EMPTY = shapely.Polygon()
+#: Above this many events in the visible area the map draws square bins, not markers; the
+#: browser never draws more markers than this (MapLibre stays smooth well beyond it).
+MAX_DRAWN = 20_000
+# The largest map the layouts show, in CSS pixels: the visible box is taken this big so a
+# wide screen never misses events at its edges.
+_VIEW_PX = (1600, 1000)
+_CELLS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0)
+
+
+def visible_bbox(viewport: dict | None):
+    """(west, south, east, north) the map shows at ``viewport`` (None: unknown)."""
+    if not viewport or viewport.get("z") is None or viewport.get("lat") is None:
+        return None
+    deg = 360.0 / (256 * 2 ** float(viewport["z"]))  # degrees of longitude per pixel
+    half_w = deg * _VIEW_PX[0] / 2
+    half_h = deg * _VIEW_PX[1] / 2 * math.cos(math.radians(float(viewport["lat"])))
+    lon, lat = float(viewport["lon"]), float(viewport["lat"])
+    return (max(lon - half_w, -180), max(lat - half_h, -90),
+            min(lon + half_w, 180), min(lat + half_h, 90))  # fmt: skip
+
+
+def points_box(viewport: dict | None):
+    """The box whose events are drawn as points: the visible box rounded outward to 0.1°,
+    so small pans inside it reuse the same points (None: everything)."""
+    bbox = visible_bbox(viewport)
+    if bbox is None:
+        return None
+    west, south, east, north = bbox
+    return (
+        max(math.floor(west * 10) / 10, -180.0),
+        max(math.floor(south * 10) / 10, -90.0),
+        min(math.ceil(east * 10) / 10, 180.0),
+        min(math.ceil(north * 10) / 10, 90.0),
+    )
+
+
+def _cell(zoom) -> float:
+    # About 20 px per cell at this zoom, snapped to a round size so cells stay put.
+    target = 360.0 / (256 * 2 ** float(5 if zoom is None else zoom)) * 20
+    return next((c for c in _CELLS if c >= target), 5.0)
+
+
+def render_key(store, state: ViewState, viewport: dict | None) -> tuple:
+    """What decides the event layer: points in the visible box, or bins at a cell size."""
+    view = compute_view(store, state)
+    pos = view.get("positions")
+    if pos is None or "events" not in state.layers:
+        return ("all",)
+    bbox = visible_bbox(viewport)
+    vis = store.columns().in_bbox(pos, bbox) if bbox else pos
+    if len(vis) <= MAX_DRAWN:
+        return ("points", points_box(viewport))
+    return ("bins", _cell((viewport or {}).get("z")))
+
+
+def event_layer(store, state: ViewState, viewport: dict | None) -> list:
+    """The event traces for ``state`` at ``viewport``: markers for the events in the
+    visible box when there are at most :data:`MAX_DRAWN`, else one trace of square bins
+    over all filtered events (their counts add up to the filtered total)."""
+    view = compute_view(store, state)
+    pos = view.get("positions")
+    lang = state.lang
+    if pos is None:
+        return event_traces(view["events"], lang, lambda k: t(k, lang), None)
+    key = render_key(store, state, viewport)
+    cols = store.columns()
+    if key[0] == "points":
+        vis = cols.in_bbox(pos, key[1]) if key[1] else pos
+        return event_traces(store.events().take(vis), lang, lambda k: t(k, lang), None)
+    cell = key[1]
+    ix = np.floor(cols.x[pos] / cell).astype(np.int64)
+    iy = np.floor(cols.y[pos] / cell).astype(np.int64)
+    cells, counts = np.unique((ix + 40_000) * 100_000 + (iy + 40_000), return_counts=True)
+    lon = (cells // 100_000 - 40_000 + 0.5) * cell
+    lat = (cells % 100_000 - 40_000 + 0.5) * cell
+    # Only what the bins need leaves the server: rounded centres and counts, no ids.
+    return [
+        go.Scattermap(
+            lon=np.round(lon, 3),
+            lat=np.round(lat, 3),
+            mode="markers",
+            name=t("events.bins", lang),
+            marker={
+                "size": np.round(6 + 22 * np.sqrt(counts / counts.max()), 1),
+                "color": counts,
+                "colorscale": BINS_COLOURSCALE,
+                "opacity": 0.8,
+                "showscale": False,
+            },
+            customdata=counts,
+            hovertemplate=t("hover.count", lang) + ": %{customdata}<extra></extra>",
+            below="",
+            meta={"role": "events", "kind": "bins", "cell_deg": cell},
+        )
+    ]
 
 
 def map_figure(store, state: ViewState, viewport: dict | None = None, version: int = 0):
@@ -33,15 +142,13 @@ def map_figure(store, state: ViewState, viewport: dict | None = None, version: i
         state.theme,
         state.basemap,
         state.layers,
-        viewport.get("lat"),
-        viewport.get("lon"),
-        viewport.get("z"),
+        render_key(store, state, viewport),
     )
 
     def compute():
         view = compute_view(store, state)
         layers = state.layers
-        events = view["events"] if "events" in layers else view["events"].iloc[0:0]
+        events = None
         territory = (
             {k: s.geometry for k, s in view["snapshots"].items()} if "territory" in layers else {}
         )
@@ -67,6 +174,8 @@ def map_figure(store, state: ViewState, viewport: dict | None = None, version: i
             selected_regions=state.regions,
             t=lambda key: t(key, state.lang),
         )
+        if "events" in layers:
+            fig.add_traces(event_layer(store, state, viewport))
         # Keep the reader's pan and zoom when filters change.
         fig.update_layout(uirevision="map")
         return fig
@@ -91,13 +200,34 @@ def register(app, store, settings) -> None:
         Output(ids.PRECISION_NOTE, "children"),
         Input(ids.STATE, "data"),
         Input(ids.DATA_VERSION, "data"),
-        State(ids.VIEWPORT, "data"),
+        Input(ids.VIEWPORT, "data"),
         State(ids.MAP_KEY, "data"),
     )
     def update_map(data, version, viewport, previous_key):
         state = ViewState.from_dict(data)
-        key = repr((version, state.key(), state.lang, state.theme, state.basemap, state.layers))
+        data_key = repr((version, state.key(), state.lang, state.theme, state.basemap,
+                         state.layers))  # fmt: skip
+        key = data_key + "|" + repr(render_key(store, state, viewport))
         if key == previous_key:
             return no_update, no_update, no_update
+        if previous_key and previous_key.split("|")[0] == data_key:
+            # Only the zoom or the visible box changed: swap the event traces in place.
+            return events_patch(store, state, viewport, version or 0), key, no_update
         fig = map_figure(store, state, viewport, version or 0)
         return fig, key, precision_note(store, state)
+
+
+def events_patch(store, state: ViewState, viewport, version: int, traces=None) -> Patch:
+    """A Patch replacing the map's event traces (basemap, layers and layout stay)."""
+    base = map_figure(store, state, viewport, version)
+    patch = Patch()
+    # The whole trace list, not index deletes: the browser may hold a different number of
+    # event traces than the new view. Basemap labels and alerts are small; the layers and
+    # the style (the bulk of the figure) stay in place.
+    keep = [tr for tr in base.data if not _is_events(tr)]
+    patch["data"] = [*keep, *(event_layer(store, state, viewport) if traces is None else traces)]
+    return patch
+
+
+def _is_events(trace) -> bool:
+    return isinstance(trace.meta, dict) and trace.meta.get("role") == "events"

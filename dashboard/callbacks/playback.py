@@ -9,8 +9,8 @@ import datetime as dt
 from dash import Input, Output, Patch, State, ctx, no_update
 
 from dashboard import ids
-from dashboard.callbacks.map import map_figure
-from dashboard.figures.map import event_traces, layer_sources
+from dashboard.callbacks.map import _is_events, event_layer, map_figure
+from dashboard.figures.map import layer_sources
 from dashboard.formatting import fmt_date
 from dashboard.i18n import t
 from dashboard.state import ViewState
@@ -59,14 +59,11 @@ def playback_patch(store, state: ViewState, viewport, version: int, until: dt.da
         for index, geojson in _sources(store, state, until, zoom).items():
             patch["layout"]["map"]["layers"][index]["source"] = geojson
     if "events" in state.layers:
-        roles = [
-            (tr.meta or {}).get("role") if isinstance(tr.meta, dict) else None for tr in base.data
-        ]
-        for i in reversed([i for i, role in enumerate(roles) if role == "events"]):
-            del patch["data"][i]
-        if until > state.date_from:
-            events = store.events(state.query().replace(date_to=until))
-            patch["data"].extend(event_traces(events, state.lang, lambda k: t(k, state.lang), zoom))
+        # Before the first day nothing has happened yet: no event traces at all.
+        upto = state.replace(date_to=until)
+        traces = event_layer(store, upto, viewport) if until > state.date_from else []
+        keep = [tr for tr in base.data if not _is_events(tr)]
+        patch["data"] = [*keep, *traces]
     return patch
 
 

@@ -109,8 +109,10 @@ def _convert(geom: shapely.Geometry, tolerance: float) -> dict:
         return _EMPTY
     merged = shapely.GeometryCollection(parts) if len(parts) > 1 else parts[0]
     simple = shapely.simplify(merged, tolerance, preserve_topology=True)
-    # Rounding after simplifying keeps the rounding error (~1 m) below the tolerance.
-    rounded = shapely.transform(simple, lambda xy: np.round(xy, 5))
+    # Round to a tenth of the tolerance (3 decimals, ~100 m, at country zoom; more when
+    # zoomed in): the error stays far below a pixel and every coordinate is shorter text.
+    digits = int(min(6, max(3, math.ceil(-math.log10(tolerance / 10)))))
+    rounded = shapely.transform(simple, lambda xy: np.round(xy, digits))
     if rounded.is_empty:
         return _EMPTY
     feature = {"type": "Feature", "properties": {}, "geometry": _lists(mapping(rounded))}
@@ -282,8 +284,8 @@ def map_layers(
     """
     colours = theme_colours(theme)
     sources = layer_sources(territory, gained, lost, zoom)
-    admin_geoms = _geoms(admin1)
-    country_geoms = _geoms(countries)
+    admin_geoms = _boundary_network(admin1)
+    country_geoms = _clipped(countries)
     selected = set(selected_regions or ())
     sel = []
     if selected and admin1 is not None and len(admin1):
@@ -344,6 +346,44 @@ def map_layers(
                 f"{key}.line", sources[layer_index(f"{key}.line")], style["line"], 1.6
             )
     return [by_name[name] for name in LAYER_ORDER]
+
+
+#: The part of the world the offline basemap draws (Europe, the Middle East, Russia, Korea):
+#: the whole 1:110m world would be ten times the bytes for land no view of this war needs.
+BASEMAP_BOX = (-30.0, 20.0, 150.0, 80.0)
+_basemap_cache: dict[tuple, tuple] = {}
+
+
+def _once(frame, kind: str, make):
+    # The same region tables come in on every map build: derive their display form once.
+    key = (kind, id(frame), len(frame) if frame is not None else 0)
+    hit = _basemap_cache.get(key)
+    if hit is None or hit[0] is not frame:
+        hit = (frame, make(frame))
+        _basemap_cache[key] = hit
+    return hit[1]
+
+
+def _boundary_network(admin1) -> shapely.Geometry | None:
+    """Admin-1 borders as one line network: a border shared by two regions is sent once,
+    not once per polygon ring (half the bytes)."""
+
+    def make(frame):
+        geoms = _geoms(frame)
+        return None if geoms is None else shapely.line_merge(shapely.union_all(shapely.boundary(
+            np.asarray(list(frame.geometry.values)))))  # fmt: skip
+
+    return _once(admin1, "admin1", make) if admin1 is not None and len(admin1) else None
+
+
+def _clipped(countries) -> shapely.Geometry | None:
+    """Country polygons cut to :data:`BASEMAP_BOX`."""
+
+    def make(frame):
+        geoms = _geoms(frame)
+        return None if geoms is None else shapely.intersection(geoms, shapely.box(*BASEMAP_BOX))
+
+    return _once(countries, "countries", make) if countries is not None and len(countries) else None
 
 
 def _geoms(frame) -> shapely.Geometry | None:

@@ -16,6 +16,7 @@ from dashboard.state import (
     VIEW_CHOICES,
     ViewState,
 )
+from dashboard.view import cached
 from geo.schema import EVENT_TYPES
 
 __all__ = ["PRECISION_ALL", "TABLE_COLUMNS", "layout", "region_options"]
@@ -41,12 +42,17 @@ def precision_options(lang: str) -> list[dict]:
     ]
 
 
+def _actors(store) -> list[str]:
+    # Distinct actors over every event: a second at a million rows, so once per store.
+    events = store.events()
+    return sorted(
+        {a for col in ("actor1", "actor2") for a in events[col].dropna().unique().astype(str) if a}
+    )
+
+
 def _filters(state: ViewState, store, settings) -> html.Section:
     lang = state.lang
-    events = store.events()
-    actors = sorted(
-        {a for col in ("actor1", "actor2") for a in events[col].dropna().astype(str) if a}
-    )
+    actors = cached(store, ("actors",), lambda: _actors(store))
     basemaps = list(dict.fromkeys(["offline", settings.basemap, *ONLINE_BASEMAPS, state.basemap]))
     return html.Section(
         [

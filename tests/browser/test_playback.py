@@ -40,9 +40,10 @@ def _wait(driver, predicate, message, timeout=40):
 def test_play_steps_through_the_period_and_pauses(page, server, store):
     page.get(f"{server}/?from=2024-10-01&to=2024-10-15&lang=en")
     _wait(page, lambda d: d.execute_script(EVENT_IDS_JS) is not None, "map never rendered")
-    full = set(page.execute_script(EVENT_IDS_JS))
     expected = store.events(Query.from_params({"from": "2024-10-01", "to": "2024-10-15"}))
-    assert full == set(expected["event_id"])
+    full = set(expected["event_id"])
+    _wait(page, lambda d: set(d.execute_script(EVENT_IDS_JS) or []) == full,
+          "the map does not show the period's events")  # fmt: skip
     page.execute_script("document.querySelector('#map .js-plotly-plot').__frontlineMarker = 1")
     before = page.execute_script(GRAPH_STATE_JS)
 

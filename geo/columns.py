@@ -1,0 +1,113 @@
+"""The event table as plain numpy columns, for queries at a million rows and more.
+
+Events are sorted by date, so a date range is two binary searches instead of a mask over
+every row; type, dataset and region filters compare small integer codes instead of
+strings. Only actor and text filters (rare, and applied after the cheap ones have
+narrowed the rows) fall back to :meth:`geo.query.Query.mask`. The answer is the same as
+``query.mask(events)``; ``tests/unit/geo/test_columns.py`` holds that.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geo.query import Query
+
+__all__ = ["EventColumns"]
+
+_EPOCH = np.datetime64(0, "D")
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, dict]:
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    return codes.astype(np.int32), {str(u): i for i, u in enumerate(uniques)}
+
+
+class EventColumns:
+    """Columns of ``events`` (canonical schema, sorted by date) for fast selection.
+
+    Parameters
+    ----------
+    events : the event table, sorted by ``date``; kept by reference, not copied.
+    """
+
+    def __init__(self, events: pd.DataFrame):
+        self.events = events
+        days = events["date"].to_numpy(dtype="datetime64[D]")
+        self.days = (days - _EPOCH).astype(np.int32)
+        if len(self.days) and (np.diff(self.days) < 0).any():
+            raise ValueError("events must be sorted by date for EventColumns")
+        self.dataset, self._datasets = _codes(events["dataset"])
+        self.event_type, self._types = _codes(events["event_type"])
+        self.admin1, self._admin1 = _codes(events["admin1"])
+        self.types = np.asarray(list(self._types), dtype=object)
+        self.datasets = np.asarray(list(self._datasets), dtype=object)
+        self.precision = events["geo_precision"].to_numpy(dtype=np.int8)
+        self.x = events.geometry.x.to_numpy()
+        self.y = events.geometry.y.to_numpy()
+        self.fatalities = events["fatalities"].to_numpy(dtype=float, na_value=np.nan)
+
+    def __len__(self) -> int:
+        return len(self.days)
+
+    def date_range(self, query: Query) -> tuple[int, int]:
+        """Row positions ``[lo, hi)`` of the query's dates (binary search)."""
+        lo, hi = 0, len(self.days)
+        if query.date_from:
+            day = (np.datetime64(query.date_from, "D") - _EPOCH).astype(np.int32)
+            lo = int(np.searchsorted(self.days, day, side="left"))
+        if query.date_to:
+            day = (np.datetime64(query.date_to, "D") - _EPOCH).astype(np.int32)
+            hi = int(np.searchsorted(self.days, day, side="left"))
+        return lo, max(lo, hi)
+
+    def positions(self, query: Query | None) -> np.ndarray:
+        """Row positions (int64, ascending) of the events matching ``query``."""
+        if query is None:
+            return np.arange(len(self.days))
+        lo, hi = self.date_range(query)
+        keep = np.ones(hi - lo, dtype=bool)
+        for codes, lookup, wanted in (
+            (self.dataset, self._datasets, query.datasets),
+            (self.event_type, self._types, query.types),
+            (self.admin1, self._admin1, query.regions),
+        ):
+            if wanted:
+                want = [lookup[w] for w in wanted if w in lookup]
+                keep &= np.isin(codes[lo:hi], np.asarray(want, dtype=np.int32))
+        if query.precision is not None:
+            keep &= self.precision[lo:hi] <= query.precision
+        if query.bbox:
+            west, south, east, north = query.bbox
+            x, y = self.x[lo:hi], self.y[lo:hi]
+            keep &= (x >= west) & (x <= east) & (y >= south) & (y <= north)
+        pos = lo + np.flatnonzero(keep)
+        if query.actors or query.text:
+            rest = Query(actors=query.actors, text=query.text)
+            pos = pos[rest.mask(self.events.iloc[pos])]
+        return pos
+
+    def in_bbox(self, pos: np.ndarray, bbox) -> np.ndarray:
+        """The positions of ``pos`` inside ``bbox`` (west, south, east, north)."""
+        west, south, east, north = bbox
+        x, y = self.x[pos], self.y[pos]
+        return pos[(x >= west) & (x <= east) & (y >= south) & (y <= north)]
+
+    def counts_frame(self, pos: np.ndarray) -> pd.DataFrame:
+        """``date`` and ``event_type`` of ``pos``, the input of
+        :func:`geo.aggregate.event_counts`, without materialising the event rows."""
+        codes = self.event_type[pos]
+        types = pd.Categorical.from_codes(codes, categories=list(self._types))
+        days = (self.days[pos].astype("int64")).astype("datetime64[D]")
+        return pd.DataFrame({"date": days, "event_type": types})
+
+    def totals(self, pos: np.ndarray) -> dict[str, int]:
+        """Same as :func:`geo.aggregate.totals` of the rows at ``pos``."""
+        fat = self.fatalities[pos]
+        known = ~np.isnan(fat)
+        return {
+            "events": len(pos),
+            "fatalities": int(fat[known].sum()),
+            "fatalities_known": int(known.sum()),
+        }

@@ -1,0 +1,103 @@
+"""A million GENERATED events (benchmark data, not real) in a real browser: the country view
+draws bins whose counts add up to the filtered total, and zooming into one town switches to
+points, never more than the render limit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dashboard.bench.generate import generate_events, write_dataset
+from dashboard.callbacks.map import MAX_DRAWN, points_box
+from geo.query import Query
+from geo.store import FileStore
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+N = 1_000_000
+EVENTS_JS = """
+const gd = document.querySelector('#map .js-plotly-plot');
+if (!gd || !gd._fullData) return null;
+let points = 0, binned = 0, bins = 0;
+// _fullData: Plotly has decoded the base64 typed arrays that numpy data arrive as.
+for (const tr of gd._fullData) {
+  const meta = tr.meta || {};
+  if (meta.role !== 'events') continue;
+  const cd = Array.from(tr.customdata || []);
+  if (meta.kind === 'bins') { bins += 1; for (const c of cd) binned += Number(c); }
+  else if (meta.kind === 'region_level') { for (const c of cd) points += Number(c[1]); }
+  else points += cd.length;
+}
+return {points, binned, bins};
+"""
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    """A server over 1M generated events (dataset ``generated``) and a store of the same."""
+    user = tmp_path_factory.mktemp("generated")
+    store = FileStore(user_dir=user)
+    write_dataset(generate_events(store, N, seed=7), user)
+    store = FileStore(user_dir=user)
+    port_sock = __import__("socket").socket()
+    port_sock.bind(("127.0.0.1", 0))
+    port = port_sock.getsockname()[1]
+    port_sock.close()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, "FRONTLINE_DATA_DIR": str(user)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited:\n{proc.stdout.read()}")
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2)
+            break
+        except OSError:
+            if time.time() > deadline:
+                proc.kill()
+                pytest.fail("server over 1M events did not start in 120 s")
+            time.sleep(0.5)
+    yield base, store
+    proc.terminate()
+    proc.wait(10)
+
+
+def _wait(driver, predicate, message, timeout=90):
+    return WebDriverWait(driver, timeout).until(lambda d: predicate(d), message)
+
+
+def test_bins_add_up_then_points_after_zooming_into_a_town(page, big):
+    base, store = big
+    params = {"from": "2024-01-01", "to": "2025-01-01", "datasets": "generated"}
+    total = len(store.events(Query.from_params(params)))
+    assert total > MAX_DRAWN  # the country view must need bins
+    page.get(f"{base}/?from=2024-01-01&to=2025-01-01&datasets=generated&lang=en")
+    _wait(page, lambda d: (d.execute_script(EVENTS_JS) or {}).get("bins"), "no bins drawn")
+    drawn = page.execute_script(EVENTS_JS)
+    assert drawn["binned"] + drawn["points"] == total
+
+    # Zoom the real map into Pokrovsk, as a reader's scroll wheel would.
+    centre = {"lat": 48.283, "lon": 37.176}
+    page.execute_script(
+        "const gd = document.querySelector('#map .js-plotly-plot');"
+        "Plotly.relayout(gd, {'map.center': arguments[0], 'map.zoom': 12});",
+        centre,
+    )
+    _wait(page, lambda d: (d.execute_script(EVENTS_JS) or {}).get("bins") == 0, "still bins")
+    drawn = page.execute_script(EVENTS_JS)
+    bbox = points_box({**centre, "z": 12})
+    inside = len(store.events(Query.from_params({**params, "bbox": ",".join(map(str, bbox))})))
+    assert 0 < drawn["points"] <= MAX_DRAWN
+    assert drawn["points"] == inside
