@@ -165,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Subcommands that live in their own modules (each has add_parser(sub) and COMMANDS).
-EXTENSIONS = ("dashboard.cli_bench", "dashboard.cli_db")
+EXTENSIONS = ("dashboard.cli_bench", "dashboard.cli_db", "dashboard.cli_export")
 
 
 def _extensions():
