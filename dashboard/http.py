@@ -8,6 +8,7 @@ framed by other sites at all, so a hostile page cannot overlay them (clickjackin
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from html import escape
 
@@ -78,34 +79,54 @@ def oembed_response(host_url: str, maxwidth=None, maxheight=None, fmt="json") ->
     ``host_url`` is this server's base URL (``request.host_url``); only URLs on this host
     are embedded.
     """
-    from dashboard.api import error_response
+    from dashboard.api import ApiError, error_response, single_values
 
     if fmt != "json":
         return error_response("format: only json is supported", 501, "format")
-    target = request.args.get("url", "")
-    parsed = urllib.parse.urlsplit(target)
+    try:
+        args = single_values(request.args)
+    except ApiError as exc:
+        return error_response(str(exc), exc.status, exc.param)
+    target = args.get("url", "")
+    if not target:
+        return error_response("url: required, the Frontline view or story to embed", 400, "url")
     base = urllib.parse.urlsplit(host_url)
-    if not target or parsed.netloc != base.netloc or parsed.scheme not in ("http", "https"):
+    try:
+        parsed = urllib.parse.urlsplit(target)
+        netloc = parsed.netloc
+    except ValueError:  # "http://[::1/": a bracket that does not close
+        return error_response(f"url: not a URL: {target!r}", 400, "url")
+    if netloc != base.netloc or parsed.scheme not in ("http", "https"):
         return error_response(f"url: not a Frontline URL on {base.netloc}: {target!r}", 404, "url")
     path = parsed.path.rstrip("/") or "/"
     if path in ("/", "/embed"):
         embed_path, title = "/embed", "Frontline map"
     elif path.startswith(("/story/", "/embed/story/")):
         slug = path.rsplit("/", 1)[-1]
-        if not SLUG.match(slug):
+        if not SLUG.fullmatch(slug):
             return error_response(f"url: bad story slug {slug!r}", 404, "url")
         embed_path, title = f"/embed/story/{slug}", f"Frontline story: {slug}"
     else:
         return error_response(f"url: {parsed.path!r} is not a view or a story", 404, "url")
-    try:
-        width = min(int(maxwidth), 1200) if maxwidth else 800
-        height = min(int(maxheight), 2000) if maxheight else EMBED_DEFAULT_HEIGHT
-    except ValueError:
-        return error_response(
-            "maxwidth/maxheight: expected whole numbers of pixels", 400, "maxwidth"
-        )
-    if width < 1 or height < 1:
-        return error_response("maxwidth/maxheight: must be positive", 400, "maxwidth")
+    size = {}
+    for name, given, default, largest in (
+        ("maxwidth", maxwidth, 800, 1200),
+        ("maxheight", maxheight, EMBED_DEFAULT_HEIGHT, 2000),
+    ):
+        # ASCII digits only: int() would also take "１" (fullwidth), "1_000" and " 1 ";
+        # a huge number is just "as large as you like", never a 4,301-digit int() error.
+        digits = (given or "").lstrip("0")
+        if given in (None, ""):
+            size[name] = default
+        elif not re.fullmatch(r"[0-9]+", given) or not digits:
+            return error_response(
+                f"{name}: expected a positive whole number of pixels, got {given[:40]!r}",
+                400,
+                name,
+            )
+        else:
+            size[name] = min(int(digits[:7]) if len(digits) <= 7 else largest, largest)
+    width, height = size["maxwidth"], size["maxheight"]
     src = f"{base.scheme}://{base.netloc}{embed_path}"
     if parsed.query:
         src += "?" + parsed.query

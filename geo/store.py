@@ -193,7 +193,7 @@ def open_store(url: str | None = None, data_dir: Path | None = None, user_dir: P
 
 def check_dataset_name(name: str) -> str:
     """Dataset names become file names: allow only ``[a-z0-9_-]``, no paths."""
-    if not DATASET_NAME.match(name or ""):
+    if not DATASET_NAME.fullmatch(name or ""):
         raise FrontlineError(
             f"name: {name!r} is not a valid dataset name (lower-case letters, digits, '_' and "
             "'-', at most 40 characters, starting with a letter or digit)",
@@ -208,13 +208,25 @@ def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
         from geo.schema import empty_events
 
         return empty_events()
-    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    out = gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
     from geo.schema import EVENT_DTYPES
 
-    # Parquet stores dates in ms and loses shared categories across files: restore the
-    # canonical dtypes so every dataset looks the same to the filters.
+    # Files carry their own categories; give every file the union first, so the concat
+    # stays categorical (codes remapped) instead of turning a million labels into strings.
+    for col in ("dataset", "event_type", "sub_event_type"):
+        cats = sorted({str(c) for f in frames if col in f for c in _categories(f[col])})
+        dtype = pd.CategoricalDtype(cats)
+        frames = [f.assign(**{col: f[col].astype(str).astype(dtype)}) if not isinstance(
+            f[col].dtype, pd.CategoricalDtype) else f.assign(**{col: f[col].cat.set_categories(
+                cats).astype(dtype)}) for f in frames if col in f] or frames  # fmt: skip
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    out = gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+    # Parquet stores dates in ms: restore the canonical dtypes so every dataset looks the
+    # same to the filters.
     out = out.astype({k: v for k, v in EVENT_DTYPES.items() if k in out.columns})
-    out["dataset"] = out["dataset"].astype(str).astype("category")
-    out["event_type"] = out["event_type"].astype(str).astype("category")
     return out.sort_values(["date", "event_id"], ignore_index=True)
+
+
+def _categories(column: pd.Series):
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.categories
+    return pd.unique(column.astype(str))

@@ -24,7 +24,7 @@ from geo.schema import EVENT_COLUMNS, EVENT_DTYPES, EVENT_TYPES
 
 __all__ = ["SLUG", "Story", "check_story", "find_story", "load_story", "story_events"]
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}\Z")
 LANGS = ("en", "de")
 
 
@@ -79,7 +79,7 @@ class Story:
 
 def find_story(stories_dir: Path, slug: str) -> Path:
     """The file of story ``slug``; the slug cannot name a path outside ``stories_dir``."""
-    if not SLUG.match(slug or ""):
+    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
         raise FrontlineError(f"slug: {slug!r} is not a story slug", param="slug")
     path = Path(stories_dir) / f"{slug}.yaml"
     if not path.is_file():
@@ -116,7 +116,7 @@ def check_story(path, gazetteer, regions, claims=None) -> tuple[Story | None, li
         problems.append(f"{path.name}: {where}: {message}")
 
     slug = str(doc.get("slug", ""))
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         bad("slug", f"{slug!r} is not a slug (lower-case letters, digits and '-')")
     elif path.stem != slug:
         bad("slug", f"{slug!r} differs from the file name {path.stem!r}")

@@ -7,7 +7,7 @@ from dash import Input, Output
 
 from dashboard import ids
 from dashboard.formatting import fmt_int
-from dashboard.i18n import t
+from dashboard.i18n import STRINGS, t
 from dashboard.pages.panels import TABLE_COLUMNS
 from dashboard.state import ViewState
 from dashboard.view import compute_view
@@ -19,13 +19,17 @@ __all__ = ["register", "table_rows"]
 MAX_ROWS = 200
 
 
-def table_rows(events: pd.DataFrame) -> list[dict]:
-    """Table records (ISO dates, plain strings, ``id`` = event id for row selection)."""
+def table_rows(events: pd.DataFrame, lang: str = "en") -> list[dict]:
+    """Table records (ISO dates, which sort as text; event types and precision in the
+    reader's language; ``id`` = event id for row selection)."""
     part = events.iloc[:MAX_ROWS]
     frame = pd.DataFrame({c: part[c] for c in TABLE_COLUMNS})
     frame["date"] = pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%d")
     for col in ("event_type", "dataset"):
         frame[col] = frame[col].astype(str)
+    frame["event_type"] = [
+        t(f"type.{v}", lang) if f"type.{v}" in STRINGS else v for v in frame["event_type"]
+    ]
     frame["fatalities"] = frame["fatalities"].astype("Float64")
     frame["geo_precision"] = frame["geo_precision"].astype(int)
     frame["id"] = part["event_id"].astype(str).to_numpy()
@@ -50,4 +54,4 @@ def register(app, store, settings) -> None:
         events = store.events().take(pos[:MAX_ROWS]) if pos is not None else view["events"]
         n = len(pos) if pos is not None else len(events)
         note = t("table.count", state.lang, n=fmt_int(n, state.lang))
-        return table_rows(events), note
+        return table_rows(events, state.lang), note

@@ -22,6 +22,9 @@ from geo.paths import bundled_data_dir
 from geo.regions import Regions
 from geo.schema import ISO_DATE, RowCheck
 
+#: Most columns a file may have: real exports have 20 to 60. Without a limit a header of
+#: two million commas makes pandas build two million column objects per row.
+MAX_COLUMNS = 500
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 # Marks a row that had more fields than the header; see read_table.
 _OVERFLOW = "\ufdd0"  # a Unicode noncharacter: never part of real text
@@ -81,6 +84,10 @@ def read_table(
     """
     sep = sniff_delimiter(text)
     names = header_fields(text, sep)
+    if len(names) > MAX_COLUMNS:
+        raise FrontlineError(
+            f"{label}: the header has {len(names):,} columns; at most {MAX_COLUMNS} are allowed"
+        )
     if not any(names) or all(re.fullmatch(r"[-+0-9.,:/ ]*", n) for n in names):
         raise FrontlineError(
             f"{label}: the first line has no column names ({first_line(text)[:80]!r}); "

@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from geo.errors import FrontlineError
 
 __all__ = ["decode", "detect_format", "first_line", "header_fields", "sniff_delimiter"]
 
 _DELIMITERS = (",", ";", "\t")
+#: Largest file read from a path (the CLI): far above any real event export, low enough
+#: that a mistaken multi-gigabyte file fails at once instead of exhausting memory. Uploads
+#: have their own, smaller limit (``Settings.max_upload_mb``).
+MAX_FILE_BYTES = 1 << 30
+#: Longest line: a real row is a few kB; a 100 MB "line" is a binary or a broken export,
+#: and the CSV parsers would otherwise hold several copies of it.
+MAX_LINE_BYTES = 1 << 20
 # Magic numbers of files people upload by mistake, with what to do instead.
 _NOT_TEXT = (
     (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx file?); save it as CSV UTF-8 instead"),
@@ -48,6 +57,12 @@ def decode(source: str | Path | bytes, label: str) -> tuple[str, bytes]:
         if not path.is_file():
             what = "is a directory" if path.is_dir() else "does not exist"
             raise FrontlineError(f"{label}: {what}; expected a CSV or GeoJSON file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FrontlineError(
+                f"{label}: the file is {size / 2**20:,.0f} MB; at most "
+                f"{MAX_FILE_BYTES >> 20:,} MB can be ingested at once: split it into parts"
+            )
         data = path.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FrontlineError(f"{label}: the file is UTF-16 encoded; save it as UTF-8 and retry")
@@ -72,7 +87,26 @@ def decode(source: str | Path | bytes, label: str) -> tuple[str, bytes]:
         ) from None
     if not text.strip():
         raise FrontlineError(f"{label}: the file is empty")
+    check_line_length(data, label)
     return text, data
+
+
+def check_line_length(data: bytes, label: str, limit: int = MAX_LINE_BYTES) -> None:
+    """Raise :class:`FrontlineError` when a line of ``data`` is longer than ``limit`` bytes.
+
+    GeoJSON is exempt: a FeatureCollection is often written as one line.
+    """
+    if len(data) <= limit or data.lstrip()[:1] == b"{":
+        return
+    breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    edges = np.concatenate(([-1], breaks, [len(data)]))
+    lengths = np.diff(edges) - 1
+    longest = int(lengths.argmax())
+    if lengths[longest] > limit:
+        raise FrontlineError(
+            f"{label}: line {longest + 1} is {lengths[longest]:,} bytes long; at most "
+            f"{limit:,} are allowed per line (is this really a CSV file?)"
+        )
 
 
 def sniff_delimiter(text: str) -> str:

@@ -35,6 +35,10 @@ def prepare(text: str, label: str, mapping: Mapping[str, str] | None = None) -> 
         raise FrontlineError(
             f"{label}: not valid GeoJSON: {err.msg} at line {err.lineno}, column {err.colno}"
         ) from None
+    except RecursionError:
+        raise FrontlineError(f"{label}: not valid GeoJSON: nested too deeply") from None
+    except ValueError as err:  # an integer of more than 4,300 digits
+        raise FrontlineError(f"{label}: not valid GeoJSON: {err}") from None
     features = _features(doc, label)
     n = len(features)
     if n == 0:  # like a CSV with only a header: nothing to read, nothing wrong

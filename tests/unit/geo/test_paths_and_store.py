@@ -27,7 +27,7 @@ def test_user_data_dir(monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name", ["../x", "/etc/passwd", "a/b", "", "A", "x" * 41, "a\x00b", ".hidden"]
+    "name", ["../x", "/etc/passwd", "a/b", "", "A", "x" * 41, "a\x00b", ".hidden", "abc\n"]
 )
 def test_dataset_names_cannot_be_paths(name):
     with pytest.raises(FrontlineError) as err:
