@@ -105,7 +105,16 @@ def _register_http(server, store, settings) -> None:
 
     @server.get("/oembed")
     def oembed():
+        from dashboard.api import error_response
+        from dashboard.pages.routes import resolve
+
         args = flask.request.args
+        try:
+            path = urlsplit(args.get("url", "")).path
+        except ValueError:
+            path = ""
+        if "/story/" in path and resolve(path, store).kind == "missing":
+            return error_response(f"url: no such story: {path}", 404, "url")
         return oembed_response(
             flask.request.host_url, args.get("maxwidth"), args.get("maxheight"),
             args.get("format", "json"),

@@ -31,12 +31,17 @@ def dataset_name(filename: str | None, existing: list[str]) -> str:
     return name
 
 
-def ingest_upload(store, contents: str, filename: str | None) -> dict:
+def ingest_upload(store, contents: str, filename: str | None, max_bytes: int | None = None) -> dict:
     """Read an upload (a ``data:`` URL) and add its accepted events as a session dataset.
 
     Returns a dict with ``summary``, ``dataset`` and ``rejects`` (a DataFrame).
-    Raises FrontlineError when the file cannot be read.
+    Raises FrontlineError when the file cannot be read or is larger than ``max_bytes``.
     """
+    # The browser's max_size can be bypassed by posting to the callback directly: check the
+    # size here too, on the base64 text before decoding (4 characters per 3 bytes).
+    if max_bytes is not None and len(contents or "") * 3 // 4 > max_bytes + 3:
+        mb = max_bytes / 2**20
+        raise FrontlineError(f"the file is larger than {mb:g} MB", param="file")
     try:
         payload = base64.b64decode(contents.split(",", 1)[1])
     except (IndexError, ValueError):
@@ -69,7 +74,7 @@ def register(app, store, settings) -> None:
         if not contents:
             return (no_update,) * 6
         try:
-            out = ingest_upload(store, contents, filename)
+            out = ingest_upload(store, contents, filename, settings.max_upload_mb * 2**20)
         except FrontlineError as exc:
             message = t("upload.failed", lang, file=filename or "?", reason=str(exc))
             return message, None, None, True, no_update, no_update

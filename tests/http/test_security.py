@@ -76,3 +76,22 @@ def test_oembed_clamps_huge_sizes(server):
 def test_changes_refuses_repeats_and_runaway_series(server, query, param):
     status, _, body = get(server, "/api/v1/territory/changes.csv?" + query)
     assert status == 400 and json.loads(body)["param"] == param
+
+
+def test_oembed_for_a_missing_story_is_404(server):
+    import json
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    url = urllib.parse.quote(f"{server}/story/no-such-story", safe="")
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(f"{server}/oembed?url={url}")
+    assert err.value.code == 404
+    assert json.loads(err.value.read())["param"] == "url"
+    ok = urllib.parse.quote(f"{server}/story/worldscope-2024-11-04-north-korean-troops", safe="")
+    with urllib.request.urlopen(f"{server}/oembed?url={ok}") as resp:
+        assert (
+            "/embed/story/worldscope-2024-11-04-north-korean-troops"
+            in json.loads(resp.read())["html"]
+        )

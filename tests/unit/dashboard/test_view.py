@@ -74,3 +74,17 @@ def test_unknown_region_is_said_not_raised(store, october):
     view = compute_view(store, october.replace(regions=("XX-99",)))
     assert len(view["events"]) == 0
     assert view["change"] is None and "XX-99" in view["change_error"]
+
+
+def test_upload_size_is_checked_on_the_server(store):
+    import base64
+
+    import pytest
+
+    from dashboard.callbacks.upload import ingest_upload
+    from geo.errors import FrontlineError
+
+    payload = b"date,lat,lon\n2024-10-05,48.0,37.8\n" * 2000
+    contents = "data:text/csv;base64," + base64.b64encode(payload).decode()
+    with pytest.raises(FrontlineError, match="larger than"):
+        ingest_upload(store, contents, "big.csv", max_bytes=len(payload) // 2)
