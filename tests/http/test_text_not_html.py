@@ -52,20 +52,19 @@ def test_layout_never_asks_for_raw_html(evil_server):
 
 
 def test_story_text_is_rendered_as_text():
-    class Event:
-        date, date_precision, place = "2024-11-04", 1, EVIL
-        text = {"en": EVIL, "de": EVIL}
-
-    class Story:
-        title = summary = {"en": EVIL, "de": EVIL}
-        article = {"publication": EVIL, "date": "2024-11-04", "title": EVIL}
-        events = (Event,)
-
     import datetime as dt
+    from types import SimpleNamespace
 
-    Event.date = dt.date(2024, 11, 4)
+    texts = {"en": EVIL, "de": EVIL}
+    event = SimpleNamespace(date=dt.date(2024, 11, 4), date_precision=1, place=EVIL, text=texts)
+    story = SimpleNamespace(
+        title=texts,
+        summary=texts,
+        article={"publication": EVIL, "date": "2024-11-04", "title": EVIL},
+        events=(event,),
+    )
     tree = json.dumps(
-        story_intro(Story, "en").to_plotly_json(), default=lambda o: o.to_plotly_json()
+        story_intro(story, "en").to_plotly_json(), default=lambda o: o.to_plotly_json()
     )
     assert "dangerously_allow_html" not in tree and "Markdown" not in tree
     assert json.dumps(EVIL)[1:-1] in tree  # present, as a plain string child
