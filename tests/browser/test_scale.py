@@ -101,3 +101,18 @@ def test_bins_add_up_then_points_after_zooming_into_a_town(page, big):
     inside = len(store.events(Query.from_params({**params, "bbox": ",".join(map(str, bbox))})))
     assert 0 < drawn["points"] <= MAX_DRAWN
     assert drawn["points"] == inside
+
+
+def test_large_csv_export_streams_every_row(big):
+    import pandas as pd
+
+    base, store = big
+    params = {"from": "2024-01-01", "to": "2025-01-01", "datasets": "generated"}
+    expected = store.events(Query.from_params(params))
+    assert len(expected) > 100_000  # above the streaming threshold
+    url = f"{base}/api/v1/events.csv?from=2024-01-01&to=2025-01-01&datasets=generated"
+    with urllib.request.urlopen(url, timeout=300) as resp:
+        assert resp.headers.get("Transfer-Encoding") == "chunked"
+        df = pd.read_csv(resp, usecols=["event_id", "date"])
+    assert len(df) == len(expected)
+    assert df["event_id"].iloc[0] == expected["event_id"].iloc[0]
