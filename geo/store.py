@@ -25,7 +25,7 @@ from geo.query import Query
 from geo.regions import Regions
 from geo.territory import Territory
 
-__all__ = ["DATASET_NAME", "FileStore", "Store", "open_store"]
+__all__ = ["DATASET_NAME", "BundledFiles", "FileStore", "Store", "open_store"]
 
 DATASET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
@@ -43,7 +43,31 @@ class Store(Protocol):
         """Names of the event datasets, bundled first."""
 
 
-class FileStore:
+class BundledFiles:
+    """What every store reads from the bundled folder ``self.data_dir``, whatever holds
+    the events: the gazetteer and the air-raid alerts."""
+
+    data_dir: Path
+
+    @cached_property
+    def places(self) -> pd.DataFrame:
+        """The offline gazetteer (GeoNames)."""
+        return pd.read_parquet(self.data_dir / "places.parquet")
+
+    @cached_property
+    def gazetteer(self):
+        """The place-name index over :attr:`places`, built once (about 0.7 s)."""
+        from geo.gazetteer import Gazetteer
+
+        return Gazetteer(self.places)
+
+    @cached_property
+    def airraid(self) -> pd.DataFrame:
+        """Air-raid alerts by oblast (region-level data, not events)."""
+        return pd.read_parquet(self.data_dir / "airraid_alerts.parquet")
+
+
+class FileStore(BundledFiles):
     """The bundled GeoParquet files plus the user's ingested datasets.
 
     Parameters
@@ -68,23 +92,6 @@ class FileStore:
     def territory(self) -> Territory:
         """Control snapshots, clipped with :attr:`regions`."""
         return Territory.from_data_dir(self.data_dir, self.regions)
-
-    @cached_property
-    def places(self) -> pd.DataFrame:
-        """The offline gazetteer (GeoNames)."""
-        return pd.read_parquet(self.data_dir / "places.parquet")
-
-    @cached_property
-    def gazetteer(self):
-        """The place-name index over :attr:`places`, built once (about 0.7 s)."""
-        from geo.gazetteer import Gazetteer
-
-        return Gazetteer(self.places)
-
-    @cached_property
-    def airraid(self) -> pd.DataFrame:
-        """Air-raid alerts by oblast (region-level data, not events)."""
-        return pd.read_parquet(self.data_dir / "airraid_alerts.parquet")
 
     @cached_property
     def _events(self) -> gpd.GeoDataFrame:

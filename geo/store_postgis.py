@@ -35,7 +35,7 @@ from geo.query import Query
 from geo.regions import Regions
 from geo.schema import EVENT_DTYPES, empty_events
 from geo.sql import where_clause
-from geo.store import check_dataset_name
+from geo.store import BundledFiles, check_dataset_name
 from geo.territory import Territory
 
 __all__ = ["PostgisStore"]
@@ -49,7 +49,7 @@ _SELECT = sql.SQL(
 )
 
 
-class PostgisStore:
+class PostgisStore(BundledFiles):
     """Events, territory and boundaries in a PostGIS database.
 
     Parameters
@@ -177,23 +177,6 @@ class PostgisStore:
             columns=["date", "layer", "source", "geometry"],
         )
         return Territory(table, self.regions)
-
-    @cached_property
-    def places(self) -> pd.DataFrame:
-        """The offline gazetteer (GeoNames), from ``data_dir``."""
-        return pd.read_parquet(self.data_dir / "places.parquet")
-
-    @cached_property
-    def gazetteer(self):
-        """The place-name index over :attr:`places`."""
-        from geo.gazetteer import Gazetteer
-
-        return Gazetteer(self.places)
-
-    @cached_property
-    def airraid(self) -> pd.DataFrame:
-        """Air-raid alerts by oblast (region-level data, from ``data_dir``)."""
-        return pd.read_parquet(self.data_dir / "airraid_alerts.parquet")
 
     # -- events ----------------------------------------------------------------------------
 
