@@ -176,8 +176,8 @@ def map_figure(store, state: ViewState, viewport: dict | None = None, version: i
         )
         if "events" in layers:
             fig.add_traces(event_layer(store, state, viewport))
-        # Keep the reader's pan and zoom when filters change.
-        fig.update_layout(uirevision="map")
+        # build_map sets a constant uirevision, which keeps the reader's pan and zoom when
+        # filters change; setting it again here deep-copied the whole layout (~80 ms).
         return fig
 
     return cached(store, key, compute)
