@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import flask
@@ -35,21 +34,6 @@ def _warm(store) -> None:
     if hasattr(store, "columns"):
         store.columns()  # the date-sorted numpy columns of the fast query path
     store.places  # noqa: B018
-    threading.Thread(target=_warm_series, args=(store,), name="warm-series", daemon=True).start()
-
-
-def _warm_series(store) -> None:
-    """Compute every calendar week and month of the Russian-held record in the background.
-
-    The timeline's km² series is one GEOS difference pair per period (~35 ms each); with
-    the whole periods cached, a new date range costs only its cut first and last periods.
-    """
-    try:
-        first, last = store.territory.coverage("russian_held")
-        for by in ("month", "week"):
-            store.territory.series(first, last, by)
-    except Exception:  # a warm-up must never take the server down; requests still compute
-        log.exception("warming the territory series failed")
 
 
 def create_app(settings: Settings | None = None, store=None) -> Dash:
