@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
-from dash import Input, Output
+from dash import Input, Output, State, ctx
 
 from dashboard import ids
 from dashboard.formatting import fmt_int
 from dashboard.i18n import STRINGS, t
-from dashboard.pages.panels import TABLE_COLUMNS
+from dashboard.pages.panels import PAGE_SIZE, TABLE_COLUMNS
 from dashboard.state import ViewState
-from dashboard.view import compute_view
+from dashboard.view import cached, compute_view
 
 __all__ = ["register", "table_rows"]
-
-#: Rows sent to the browser; the note says when the view holds more. A screenful or two:
-#: the table is for reading events, the CSV export is for taking them all.
-MAX_ROWS = 200
 
 
 def table_rows(events: pd.DataFrame, lang: str = "en") -> list[dict]:
     """Table records (ISO dates, which sort as text; event types and precision in the
     reader's language; ``id`` = event id for row selection)."""
-    part = events.iloc[:MAX_ROWS]
+    part = events
     frame = pd.DataFrame({c: part[c] for c in TABLE_COLUMNS})
     frame["date"] = pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%d")
     for col in ("event_type", "dataset"):
@@ -37,21 +34,61 @@ def table_rows(events: pd.DataFrame, lang: str = "en") -> list[dict]:
     return frame.to_dict("records")
 
 
+def page_positions(store, state: ViewState, sort_by, page: int, size: int):
+    """Row positions (in the store) of one table page of the view, in the asked order.
+
+    Sorting orders the view's own rows by one column (dates by date, text by its sorted
+    codes); ties keep date order. Cached per view and sort, so paging is a slice.
+    """
+    view = compute_view(store, state)
+    pos = view.get("positions")
+    if pos is None:
+        pos = np.arange(len(view["events"]))  # non-file stores: rows of view["events"]
+    spec = (sort_by or [None])[0]
+    if spec and spec.get("column_id") in TABLE_COLUMNS:
+        column, descending = spec["column_id"], spec.get("direction") == "desc"
+
+        def compute():
+            values = store.events() if view.get("positions") is not None else view["events"]
+            col = values[column]
+            if view.get("positions") is not None:
+                col = col.take(pos)
+            keys = pd.factorize(col.astype(str) if column != "date" else col, sort=True)[0]
+            if column in ("fatalities", "geo_precision"):
+                keys = pd.to_numeric(col, errors="coerce").fillna(-1).to_numpy()
+            order = np.argsort(-keys if descending else keys, kind="stable")
+            return pos[order]
+
+        pos = cached(store, ("table-sort", state.key(), column, descending), compute)
+    page = max(0, int(page or 0))
+    return pos[page * size : (page + 1) * size], len(pos)
+
+
 def register(app, store, settings) -> None:
     """Attach the table callback."""
 
     @app.callback(
         Output(ids.TABLE, "data"),
+        Output(ids.TABLE, "page_count"),
+        Output(ids.TABLE, "page_current"),
         Output(ids.TABLE_NOTE, "children"),
         Input(ids.STATE, "data"),
         Input(ids.DATA_VERSION, "data"),
+        Input(ids.TABLE, "page_current"),
+        Input(ids.TABLE, "sort_by"),
+        State(ids.TABLE, "page_size"),
     )
-    def update_table(data, _version):
+    def update_table(data, _version, page, sort_by, size):
         state = ViewState.from_dict(data)
+        size = size or PAGE_SIZE
+        if f"{ids.TABLE}.page_current" not in ctx.triggered_prop_ids:
+            page = 0  # a new view or a new order starts on its first page
+        rows, n = page_positions(store, state, sort_by, page, size)
         view = compute_view(store, state)
-        pos = view.get("positions")
-        # Only the rows sent are materialised: positions are enough for the count.
-        events = store.events().take(pos[:MAX_ROWS]) if pos is not None else view["events"]
-        n = len(pos) if pos is not None else len(events)
+        events = (
+            store.events().take(rows)
+            if view.get("positions") is not None
+            else view["events"].iloc[rows]
+        )
         note = t("table.count", state.lang, n=fmt_int(n, state.lang))
-        return table_rows(events, state.lang), note
+        return table_rows(events, state.lang), max(1, -(-n // size)), page, note

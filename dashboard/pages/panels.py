@@ -11,6 +11,7 @@ from dashboard.state import ViewState
 
 __all__ = ["TABLE_COLUMNS", "field", "label", "panels", "playback"]
 
+PAGE_SIZE = 15
 TABLE_COLUMNS = (
     "date",
     "event_type",
@@ -98,9 +99,15 @@ def panels(state: ViewState, settings) -> list:
                     id=ids.TABLE,
                     columns=[{"name": t(f"col.{c}", lang), "id": c} for c in TABLE_COLUMNS],
                     data=[],
-                    sort_action="native",
-                    page_action="native",
-                    page_size=15,
+                    # Paged and sorted on the server: the view may hold a million events,
+                    # and only the rows of one page ever leave the server.
+                    sort_action="custom",
+                    sort_mode="single",
+                    sort_by=[],
+                    page_action="custom",
+                    page_current=0,
+                    page_count=1,
+                    page_size=PAGE_SIZE,
                     style_table={"overflowX": "auto"},
                     style_cell={"textAlign": "left", "maxWidth": "18rem", "whiteSpace": "normal"},
                 ),

@@ -88,3 +88,23 @@ def test_upload_size_is_checked_on_the_server(store):
     contents = "data:text/csv;base64," + base64.b64encode(payload).decode()
     with pytest.raises(FrontlineError, match="larger than"):
         ingest_upload(store, contents, "big.csv", max_bytes=len(payload) // 2)
+
+
+def test_table_pages_are_server_side_slices_of_the_sorted_view(store):
+    from dashboard.callbacks.table import page_positions, table_rows
+    from dashboard.state import ViewState
+
+    state = ViewState.from_params({"from": "2024-01-01", "to": "2025-01-01"})
+    first, n = page_positions(store, state, [], 0, 15)
+    assert n == len(store.events(state.query())) > 15 and len(first) == 15
+    pages = [page_positions(store, state, [], p, 15)[0] for p in range(-(-n // 15))]
+    assert sum(len(p) for p in pages) == n  # every event on exactly one page
+    desc = [{"column_id": "fatalities", "direction": "desc"}]
+    top, _ = page_positions(store, state, desc, 0, 15)
+    rows = table_rows(store.events().take(top), "de")
+    values = [r["fatalities"] if r["fatalities"] is not None else -1 for r in rows]
+    assert values == sorted(values, reverse=True)
+    assert max(values) == store.events(state.query())["fatalities"].max()
+    assert (
+        rows[0]["event_type"] in ("Kämpfe", "Gefechte", "Kampfhandlungen") or rows[0]["event_type"]
+    )
