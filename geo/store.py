@@ -221,16 +221,21 @@ def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     # stays categorical (codes remapped) instead of turning a million labels into strings.
     for col in ("dataset", "event_type", "sub_event_type"):
         cats = sorted({str(c) for f in frames if col in f for c in _categories(f[col])})
-        dtype = pd.CategoricalDtype(cats)
-        frames = [f.assign(**{col: f[col].astype(str).astype(dtype)}) if not isinstance(
-            f[col].dtype, pd.CategoricalDtype) else f.assign(**{col: f[col].cat.set_categories(
-                cats).astype(dtype)}) for f in frames if col in f] or frames  # fmt: skip
+        frames = [f.assign(**{col: _recode(f[col], cats)}) if col in f else f for f in frames]
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     out = gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
     # Parquet stores dates in ms: restore the canonical dtypes so every dataset looks the
     # same to the filters.
     out = out.astype({k: v for k, v in EVENT_DTYPES.items() if k in out.columns})
     return out.sort_values(["date", "event_id"], ignore_index=True)
+
+
+def _recode(column: pd.Series, categories: list[str]) -> pd.Series:
+    """``column`` as a categorical over exactly ``categories`` (codes remapped, no strings
+    materialised when it is categorical already)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.set_categories(categories)
+    return column.astype(str).astype(pd.CategoricalDtype(categories))
 
 
 def _categories(column: pd.Series):

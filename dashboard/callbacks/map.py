@@ -20,7 +20,7 @@ from dashboard.formatting import fmt_int
 from dashboard.i18n import t
 from dashboard.state import ViewState
 from dashboard.view import cached, compute_view, hidden_count
-from geo import gazetteer
+from geo import aggregate, gazetteer
 
 __all__ = [
     "MAX_DRAWN",
@@ -104,11 +104,8 @@ def event_layer(store, state: ViewState, viewport: dict | None) -> list:
         vis = cols.in_bbox(pos, key[1]) if key[1] else pos
         return event_traces(store.events().take(vis), lang, lambda k: t(k, lang), None)
     cell = key[1]
-    ix = np.floor(cols.x[pos] / cell).astype(np.int64)
-    iy = np.floor(cols.y[pos] / cell).astype(np.int64)
-    cells, counts = np.unique((ix + 40_000) * 100_000 + (iy + 40_000), return_counts=True)
-    lon = (cells // 100_000 - 40_000 + 0.5) * cell
-    lat = (cells % 100_000 - 40_000 + 0.5) * cell
+    bins = aggregate.spatial_bins(cols.x[pos], cols.y[pos], cell_deg=cell)
+    lon, lat, counts = bins["lon"].to_numpy(), bins["lat"].to_numpy(), bins["count"].to_numpy()
     # Only what the bins need leaves the server: rounded centres and counts, no ids.
     return [
         go.Scattermap(

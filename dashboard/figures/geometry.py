@@ -24,6 +24,7 @@ import shapely
 from shapely.geometry import mapping
 
 from dashboard.figures.palette import LAYER_STYLE, theme_colours
+from geo.aggregate import spatial_bins
 
 __all__ = [
     "ALERTS_ANCHOR",
@@ -192,10 +193,8 @@ def grid_bins(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, ...]:
     if len(lon) == 0:
         return np.array([]), np.array([]), np.array([], dtype=int), 0.0
     cell = _nice_cell(max(np.ptp(lon), np.ptp(lat)))
-    ix = np.floor(lon / cell).astype(np.int64)
-    iy = np.floor(lat / cell).astype(np.int64)
-    cells, counts = np.unique(np.stack([ix, iy], axis=1), axis=0, return_counts=True)
-    return (cells[:, 0] + 0.5) * cell, (cells[:, 1] + 0.5) * cell, counts, cell
+    bins = spatial_bins(lon, lat, cell_deg=cell)
+    return bins["lon"].to_numpy(), bins["lat"].to_numpy(), bins["count"].to_numpy(), cell
 
 
 TERRITORY_LAYERS = ("russian_held", "unknown_status", "ua_held_in_russia", "unknown_in_russia")
