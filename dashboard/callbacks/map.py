@@ -214,15 +214,14 @@ def register(app, store, settings) -> None:
         return fig, key, precision_note(store, state)
 
 
-def events_patch(store, state: ViewState, viewport, version: int, traces=None) -> Patch:
-    """A Patch replacing the map's event traces (basemap, layers and layout stay)."""
-    base = map_figure(store, state, viewport, version)
+def events_patch(store, state: ViewState, viewport, version: int) -> Patch:
+    """A Patch replacing the map's traces (basemap, layers and layout stay)."""
+    # map_figure for this viewport already holds its event layer (and is cached): send its
+    # trace list whole, not index deletes, as the browser may hold a different number of
+    # event traces. Labels and alerts are small; the layers and the style (the bulk of the
+    # figure) stay in place.
     patch = Patch()
-    # The whole trace list, not index deletes: the browser may hold a different number of
-    # event traces than the new view. Basemap labels and alerts are small; the layers and
-    # the style (the bulk of the figure) stay in place.
-    keep = [tr for tr in base.data if not _is_events(tr)]
-    patch["data"] = [*keep, *(event_layer(store, state, viewport) if traces is None else traces)]
+    patch["data"] = list(map_figure(store, state, viewport, version).data)
     return patch
 
 
