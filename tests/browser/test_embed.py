@@ -9,8 +9,8 @@ import threading
 import time
 
 import pytest
+from browser_wait import wait_for
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.formatting import fmt_km2
 
@@ -33,7 +33,7 @@ def _visible(driver, css):
 
 
 def _wait(driver, predicate, message, timeout=TIMEOUT):
-    return WebDriverWait(driver, timeout).until(lambda d: predicate(d), message)
+    return wait_for(driver, predicate, message, timeout)
 
 
 def test_embed_shows_only_chosen_views_with_credits(page, server, store):

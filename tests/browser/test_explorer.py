@@ -7,10 +7,10 @@ import time
 from urllib.parse import urlparse
 
 import pytest
+from browser_wait import wait_for
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.formatting import fmt_km2
 from geo.query import Query
@@ -40,8 +40,8 @@ def _text(driver, css: str) -> str:
     )
 
 
-def _wait(driver, predicate, message: str, timeout: float = TIMEOUT):
-    return WebDriverWait(driver, timeout).until(lambda d: predicate(d), message)
+def _wait(driver, predicate, message, timeout=TIMEOUT):
+    return wait_for(driver, predicate, message, timeout)
 
 
 def _open(driver, server, search: str = ""):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
+from browser_wait import wait_for
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from geo.query import Query
 
@@ -34,7 +34,7 @@ return {layers: gd.layout.map.layers.length, marker: gd.__frontlineMarker || nul
 
 
 def _wait(driver, predicate, message, timeout=40):
-    return WebDriverWait(driver, timeout).until(lambda d: predicate(d), message)
+    return wait_for(driver, predicate, message, timeout)
 
 
 def test_play_steps_through_the_period_and_pauses(page, server, store):

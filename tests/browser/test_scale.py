@@ -11,7 +11,7 @@ import time
 import urllib.request
 
 import pytest
-from selenium.webdriver.support.ui import WebDriverWait
+from browser_wait import wait_for
 
 from dashboard.bench.generate import generate_events, write_dataset
 from dashboard.callbacks.map import MAX_DRAWN, points_box
@@ -75,7 +75,7 @@ def big(tmp_path_factory):
 
 
 def _wait(driver, predicate, message, timeout=90):
-    return WebDriverWait(driver, timeout).until(lambda d: predicate(d), message)
+    return wait_for(driver, predicate, message, timeout)
 
 
 def test_bins_add_up_then_points_after_zooming_into_a_town(page, big):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from browser_wait import wait_for
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from geo.query import Query
 
@@ -15,7 +15,7 @@ return [...document.querySelectorAll('#events-table tbody tr')]
 
 
 def _wait(driver, predicate, message, timeout=40):
-    return WebDriverWait(driver, timeout).until(lambda d: predicate(d), message)
+    return wait_for(driver, predicate, message, timeout)
 
 
 def test_pages_and_sorting(page, server, store):

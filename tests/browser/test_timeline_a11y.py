@@ -3,7 +3,7 @@ first and no sideways scrolling."""
 
 from __future__ import annotations
 
-from selenium.webdriver.support.ui import WebDriverWait
+from browser_wait import settle, wait_for
 
 from dashboard.formatting import fmt_km2
 
@@ -23,7 +23,7 @@ return out;
 
 
 def _wait(driver, predicate, message, timeout=40):
-    return WebDriverWait(driver, timeout).until(lambda d: predicate(d), message)
+    return wait_for(driver, predicate, message, timeout)
 
 
 def _figures(driver):
@@ -34,9 +34,14 @@ def _figures(driver):
 
 def test_dragging_a_range_on_the_timeline_sets_the_dates(page, server, store):
     page.get(f"{server}/?from=2024-08-01&to=2024-11-01&by=week&lang=en")
+    # dcc.Graph draws an empty plot before the first callback answers: wait for the real
+    # timeline and for the page to finish updating, as a user would before dragging (a
+    # drag before the first callbacks have run is folded into their initial call).
     _wait(page, lambda d: d.execute_script(
-        "const g=document.querySelector('#timeline .js-plotly-plot'); return !!(g && g.data);"),
+        "const g=document.querySelector('#timeline .js-plotly-plot');"
+        " return !!(g && g.data && g.data.length);"),
         "timeline never rendered")  # fmt: skip
+    settle(page)
     # What a drag-zoom on the x axis does: Plotly emits plotly_relayout with the new range.
     page.execute_script(
         "Plotly.relayout(document.querySelector('#timeline .js-plotly-plot'),"
