@@ -9,12 +9,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import plotly.graph_objects as go
 import shapely
 from dash import Input, Output, Patch, State, no_update
 
 from dashboard import ids
-from dashboard.figures.map import build_map, event_traces
+from dashboard.figures.geometry import tolerance_for_zoom
+from dashboard.figures.map import TRACE_ORDER, build_map, event_slots, event_traces
 from dashboard.figures.palette import BINS_COLOURSCALE
 from dashboard.formatting import fmt_int
 from dashboard.i18n import t
@@ -108,44 +108,47 @@ def event_layer(store, state: ViewState, viewport: dict | None) -> list:
     lon, lat, counts = bins["lon"].to_numpy(), bins["lat"].to_numpy(), bins["count"].to_numpy()
     # Only what the bins need leaves the server: rounded centres and counts, no ids.
     return [
-        go.Scattermap(
-            lon=np.round(lon, 3),
-            lat=np.round(lat, 3),
-            mode="markers",
-            name=t("events.bins", lang),
-            marker={
+        {
+            "type": "scattermap",
+            "lon": np.round(lon, 3),
+            "lat": np.round(lat, 3),
+            "mode": "markers",
+            "name": t("events.bins", lang),
+            "marker": {
                 "size": np.round(6 + 22 * np.sqrt(counts / counts.max()), 1),
                 "color": counts,
                 "colorscale": BINS_COLOURSCALE,
                 "opacity": 0.8,
                 "showscale": False,
             },
-            customdata=counts,
-            hovertemplate=t("hover.count", lang) + ": %{customdata}<extra></extra>",
-            below="",
-            meta={"role": "events", "kind": "bins", "cell_deg": cell},
-        )
+            "customdata": counts,
+            "hovertemplate": t("hover.count", lang) + ": %{customdata}<extra></extra>",
+            "below": "",
+            "meta": {"role": "events", "kind": "bins", "cell_deg": cell},
+        }
     ]
 
 
-def map_figure(store, state: ViewState, viewport: dict | None = None, version: int = 0):
-    """The map figure for ``state`` (cached per data key, language, theme and layers)."""
+def base_key(state: ViewState, viewport: dict | None, version: int = 0) -> str:
+    """What decides everything on the map but the events: the control layers (end date,
+    period and regions for gains and losses), alerts, language, theme, basemap, shown
+    layers and the display simplification of the current zoom. Filters of events (type,
+    actor, text, precision, dataset) do not change it, so they only patch the events."""
+    zoom = (viewport or {}).get("z")
+    return repr((version, state.date_from, state.date_to, state.regions, state.by,
+                 state.alerts, state.lang, state.theme, state.basemap, state.layers,
+                 tolerance_for_zoom(zoom)))  # fmt: skip
+
+
+def map_figure(store, state: ViewState, viewport: dict | None = None, version: int = 0) -> dict:
+    """The map figure for ``state`` (a dict; cached per base key and event render key)."""
     viewport = viewport or {}
-    key = (
-        "map",
-        version,
-        state.key(),
-        state.lang,
-        state.theme,
-        state.basemap,
-        state.layers,
-        render_key(store, state, viewport),
-    )
+    key = ("map", base_key(state, viewport, version), state.key(),
+           render_key(store, state, viewport))  # fmt: skip
 
     def compute():
         view = compute_view(store, state)
         layers = state.layers
-        events = None
         territory = (
             {k: s.geometry for k, s in view["snapshots"].items()} if "territory" in layers else {}
         )
@@ -154,8 +157,9 @@ def map_figure(store, state: ViewState, viewport: dict | None = None, version: i
         center = None
         if viewport.get("lat") is not None:
             center = (viewport["lat"], viewport["lon"])  # build_map takes (lat, lon)
-        fig = build_map(
-            events=events,
+        return build_map(
+            events=None,
+            event_data=event_layer(store, state, viewport) if "events" in layers else [],
             territory=territory,
             gained=change.gained if change is not None else _EMPTY,
             lost=change.lost if change is not None else _EMPTY,
@@ -171,11 +175,6 @@ def map_figure(store, state: ViewState, viewport: dict | None = None, version: i
             selected_regions=state.regions,
             t=lambda key: t(key, state.lang),
         )
-        if "events" in layers:
-            fig.add_traces(event_layer(store, state, viewport))
-        # build_map sets a constant uirevision, which keeps the reader's pan and zoom when
-        # filters change; setting it again here deep-copied the whole layout (~80 ms).
-        return fig
 
     return cached(store, key, compute)
 
@@ -202,28 +201,32 @@ def register(app, store, settings) -> None:
     )
     def update_map(data, version, viewport, previous_key):
         state = ViewState.from_dict(data)
-        data_key = repr((version, state.key(), state.lang, state.theme, state.basemap,
-                         state.layers))  # fmt: skip
-        key = data_key + "|" + repr(render_key(store, state, viewport))
+        base = base_key(state, viewport, version or 0)
+        key = base + "|" + repr((state.key(), render_key(store, state, viewport)))
         if key == previous_key:
             return no_update, no_update, no_update
-        if previous_key and previous_key.split("|")[0] == data_key:
-            # Only the zoom or the visible box changed: swap the event traces in place.
-            return events_patch(store, state, viewport, version or 0), key, no_update
-        fig = map_figure(store, state, viewport, version or 0)
-        return fig, key, precision_note(store, state)
+        note = precision_note(store, state)
+        if previous_key and previous_key.split("|")[0] == base:
+            # Only the events changed (a filter, the zoom or the visible box): replace the
+            # event slots in place; the layers and the basemap stay in the browser.
+            return events_patch(store, state, viewport, version or 0), key, note
+        return map_figure(store, state, viewport, version or 0), key, note
 
 
-def events_patch(store, state: ViewState, viewport, version: int) -> Patch:
-    """A Patch replacing the map's traces (basemap, layers and layout stay)."""
-    # map_figure for this viewport already holds its event layer (and is cached): send its
-    # trace list whole, not index deletes, as the browser may hold a different number of
-    # event traces. Labels and alerts are small; the layers and the style (the bulk of the
-    # figure) stay in place.
-    patch = Patch()
-    patch["data"] = list(map_figure(store, state, viewport, version).data)
+def slots_patch(patch: Patch, figure: dict, events: list[dict]) -> Patch:
+    """Set the event slots of ``figure`` (in the browser) to ``events`` in ``patch``."""
+    offset = len(figure["data"]) - len(TRACE_ORDER)
+    for i, trace in enumerate(event_slots(events)):
+        patch["data"][offset + i] = trace
     return patch
 
 
-def _is_events(trace) -> bool:
-    return isinstance(trace.meta, dict) and trace.meta.get("role") == "events"
+def events_patch(store, state: ViewState, viewport, version: int) -> Patch:
+    """A Patch replacing the map's event slots (basemap, layers and layout stay)."""
+    figure = map_figure(store, state, viewport, version)
+    return slots_patch(Patch(), figure, [tr for tr in figure["data"] if _is_events(tr)])
+
+
+def _is_events(trace: dict) -> bool:
+    meta = trace.get("meta")
+    return isinstance(meta, dict) and meta.get("role") == "events" and len(trace["lon"]) > 0

@@ -9,7 +9,7 @@ import datetime as dt
 from dash import Input, Output, Patch, State, ctx, no_update
 
 from dashboard import ids
-from dashboard.callbacks.map import _is_events, event_layer, map_figure
+from dashboard.callbacks.map import event_layer, map_figure, slots_patch
 from dashboard.figures.map import layer_sources
 from dashboard.formatting import fmt_date
 from dashboard.i18n import t
@@ -62,8 +62,7 @@ def playback_patch(store, state: ViewState, viewport, version: int, until: dt.da
         # Before the first day nothing has happened yet: no event traces at all.
         upto = state.replace(date_to=until)
         traces = event_layer(store, upto, viewport) if until > state.date_from else []
-        keep = [tr for tr in base.data if not _is_events(tr)]
-        patch["data"] = [*keep, *traces]
+        slots_patch(patch, base, traces)
     return patch
 
 

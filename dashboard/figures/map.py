@@ -9,6 +9,11 @@ traces (see :func:`event_traces`), so playback can replace them without touching
 Offline basemap: a style dict with no sources, no glyphs and no sprite, so the browser makes
 no request at all. Without a "glyphs" URL MapLibre draws place names with the browser's
 local fonts, so labels need no font server either.
+
+Figures are plain dicts (``{"data": [...], "layout": {...}}``), not ``go.Figure``: Plotly's
+property validation and JSON encoding of graph objects cost ~100 ms per map at 20,000
+points, while a dict of numpy arrays and lists is serialised by orjson in a few ms. Tests
+validate the dicts by loading them into ``go.Figure``.
 """
 
 from __future__ import annotations
@@ -18,7 +23,6 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.figures.geometry import (
     ALERTS_ANCHOR,
@@ -49,6 +53,7 @@ __all__ = [
     "OFFLINE",
     "TRACE_ORDER",
     "build_map",
+    "event_slots",
     "event_traces",
     "layer_index",
     "layer_sources",
@@ -61,9 +66,9 @@ DEFAULT_CENTER = (48.5, 34.5)  # (lat, lon): Ukraine and western Russia
 DEFAULT_ZOOM = 5.0
 OFFLINE = "offline"
 
-#: Event traces in ``figure.data`` order (kinds; absent kinds are left out). Each event
-#: trace has ``meta={"role": "events", "kind": kind}``; basemap traces have role "basemap"
-#: and alert shading role "alerts", and come before the events.
+#: Event trace slots at the end of ``figure["data"]``, in this order (see :func:`event_slots`).
+#: Each event trace has ``meta={"role": "events", "kind": kind}``; basemap traces have role
+#: "basemap" and alert shading role "alerts", and come before the events.
 TRACE_ORDER = (*EVENT_TYPE_COLOURS, "other", "region_level", "bins")
 
 Translate = Callable[[str], str]
@@ -71,14 +76,24 @@ Translate = Callable[[str], str]
 
 def _hover_strings(values: pd.Series) -> pd.Series:
     # Source texts are shown as text, never as markup: Plotly renders some tags in hovers.
-    return values.astype("string").fillna("–").map(html.escape)
+    return _each_distinct(values.astype("string").fillna("–"), html.escape)
+
+
+def _each_distinct(values: pd.Series, fmt: Callable) -> pd.Series:
+    """``values.map(fmt)``, calling ``fmt`` once per distinct value: a view's events share
+    few dates, places and counts, and formatting dominates building 20,000 hovers."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    formatted = np.array([fmt(u) for u in uniques], dtype=object)
+    return pd.Series(formatted[codes], index=values.index, dtype=object)
 
 
 def _point_hover(events: pd.DataFrame, lang: str, t: Translate, label: str) -> list[str]:
-    dates = events["date"].map(lambda d: fmt_date(pd.Timestamp(d).date(), lang))
-    fat = events["fatalities"].map(lambda v: fmt_number(None if pd.isna(v) else int(v), lang))
+    dates = _each_distinct(events["date"], lambda d: fmt_date(pd.Timestamp(d).date(), lang))
+    fat = _each_distinct(
+        events["fatalities"], lambda v: fmt_number(None if pd.isna(v) else int(v), lang)
+    )
     loc = _hover_strings(events["location"])
-    prec = events["geo_precision"].astype("string").fillna("–")
+    prec = events["geo_precision"].astype("string").fillna("–").astype(object)
     return (
         f"<b>{html.escape(label)}</b><br>{t('hover.date')}: "
         + dates
@@ -95,8 +110,8 @@ def _type_key(event_type: str) -> str:
     return event_type if event_type in EVENT_TYPE_COLOURS else "other"
 
 
-def event_traces(events, lang: str = "en", t: Translate = lambda k: k, zoom=None) -> list:
-    """The event traces of the map (see :data:`TRACE_ORDER`), for ``figure.data``.
+def event_traces(events, lang: str = "en", t: Translate = lambda k: k, zoom=None) -> list[dict]:
+    """The non-empty event traces of the map (kinds in :data:`TRACE_ORDER` order).
 
     Exact and near events (``geo_precision`` 1–2) are circles, one trace per event type,
     ``customdata[i] = [event_id]``. Above :data:`MAX_POINTS` of them, one trace of grid bins
@@ -123,48 +138,73 @@ def event_traces(events, lang: str = "en", t: Translate = lambda k: k, zoom=None
     return traces
 
 
-def _points_trace(part, kind: str, lang: str, t: Translate) -> go.Scattermap:
+def event_slots(traces: list[dict]) -> list[dict]:
+    """``traces`` spread over one slot per kind of :data:`TRACE_ORDER`, in that order, with
+    an empty, legend-less trace where a kind has nothing to draw.
+
+    The map always ends with these slots, so a filter change or a playback step can
+    replace the event traces by index (a Patch) and never resend the layers before them.
+    """
+    by_kind = {tr["meta"]["kind"]: tr for tr in traces}
+    return [by_kind.get(kind) or _empty_slot(kind) for kind in TRACE_ORDER]
+
+
+def _empty_slot(kind: str) -> dict:
+    return {
+        "type": "scattermap",
+        "lon": [],
+        "lat": [],
+        "mode": "markers",
+        "showlegend": False,
+        "hoverinfo": "skip",
+        "meta": {"role": "events", "kind": kind},
+    }
+
+
+def _points_trace(part, kind: str, lang: str, t: Translate) -> dict:
     name = t(f"type.{kind}")
-    return go.Scattermap(
-        lon=part.geometry.x.to_numpy(),
-        lat=part.geometry.y.to_numpy(),
-        mode="markers",
-        name=name,
-        marker={"size": 8, "color": event_colour(kind), "opacity": 0.9},
-        customdata=part[["event_id"]].astype(str).to_numpy(),
-        hovertext=_point_hover(part, lang, t, name),
-        hoverinfo="text",
-        below="",
-        meta={"role": "events", "kind": kind},
-    )
+    return {
+        "type": "scattermap",
+        "lon": part.geometry.x.to_numpy(),
+        "lat": part.geometry.y.to_numpy(),
+        "mode": "markers",
+        "name": name,
+        "marker": {"size": 8, "color": event_colour(kind), "opacity": 0.9},
+        "customdata": [[i] for i in part["event_id"].astype(str).tolist()],
+        "hovertext": _point_hover(part, lang, t, name),
+        "hoverinfo": "text",
+        "below": "",
+        "meta": {"role": "events", "kind": kind},
+    }
 
 
-def _bins_trace(exact, lang: str, t: Translate) -> go.Scattermap:
+def _bins_trace(exact, lang: str, t: Translate) -> dict:
     x, y, counts, cell = grid_bins(exact.geometry.x.to_numpy(), exact.geometry.y.to_numpy())
     label = t("hover.count")
     hover = [f"{label}: {fmt_number(int(c), lang)}" for c in counts]
     half = cell / 2
-    return go.Scattermap(
-        lon=x,
-        lat=y,
-        mode="markers",
-        name=t("events.bins"),
-        marker={
+    return {
+        "type": "scattermap",
+        "lon": x,
+        "lat": y,
+        "mode": "markers",
+        "name": t("events.bins"),
+        "marker": {
             "size": 6 + 22 * np.sqrt(counts / counts.max()),
             "color": counts,
             "colorscale": BINS_COLOURSCALE,
             "opacity": 0.8,
             "showscale": False,
         },
-        customdata=np.column_stack([counts, x - half, y - half, x + half, y + half]),
-        hovertext=hover,
-        hoverinfo="text",
-        below="",
-        meta={"role": "events", "kind": "bins", "cell_deg": cell},
-    )
+        "customdata": np.column_stack([counts, x - half, y - half, x + half, y + half]),
+        "hovertext": hover,
+        "hoverinfo": "text",
+        "below": "",
+        "meta": {"role": "events", "kind": "bins", "cell_deg": cell},
+    }
 
 
-def _region_trace(region, lang: str, t: Translate) -> go.Scattermap:
+def _region_trace(region, lang: str, t: Translate) -> dict:
     frame = pd.DataFrame(
         {
             "lon": region.geometry.x.round(3).to_numpy(),
@@ -182,27 +222,28 @@ def _region_trace(region, lang: str, t: Translate) -> go.Scattermap:
         f"{fmt_number(int(n), lang)}"
         for p, n in zip(agg["place"], agg["n"], strict=True)
     ]
-    return go.Scattermap(
-        lon=agg["lon"].to_numpy(),
-        lat=agg["lat"].to_numpy(),
-        mode="markers",
-        name=t("events.region_level"),
+    return {
+        "type": "scattermap",
+        "lon": agg["lon"].to_numpy(),
+        "lat": agg["lat"].to_numpy(),
+        "mode": "markers",
+        "name": t("events.region_level"),
         # Large and translucent: it marks an area, not a place. MapLibre circles cannot be
         # hollow through Plotly (no marker.line), and other symbols would need a sprite URL.
-        marker={
+        "marker": {
             "size": 18 + 4 * np.sqrt(agg["n"].to_numpy()),
             "color": "#6b6b6b",  # mid grey: visible on light and dark land
             "opacity": 0.35,
         },
-        customdata=agg[["ids", "n"]].to_numpy(dtype=object),
-        hovertext=hover,
-        hoverinfo="text",
-        below="",
-        meta={"role": "events", "kind": "region_level"},
-    )
+        "customdata": [[ids, int(n)] for ids, n in zip(agg["ids"], agg["n"], strict=True)],
+        "hovertext": hover,
+        "hoverinfo": "text",
+        "below": "",
+        "meta": {"role": "events", "kind": "region_level"},
+    }
 
 
-def _labels_trace(labels, lang: str, theme: str, max_labels: int = 80) -> go.Scattermap | None:
+def _labels_trace(labels, lang: str, theme: str, max_labels: int = 80) -> dict | None:
     if labels is None or len(labels) == 0:
         return None
     top = labels.sort_values("population", ascending=False).head(max_labels)
@@ -210,29 +251,30 @@ def _labels_trace(labels, lang: str, theme: str, max_labels: int = 80) -> go.Sca
     if lang == "de" and "name_de" in top.columns:
         names = top["name_de"].astype("string").fillna(names).mask(lambda s: s == "", names)
     pop = pd.to_numeric(top["population"], errors="coerce").fillna(0).to_numpy()
-    return go.Scattermap(
-        lon=top["lon"].to_numpy(),
-        lat=top["lat"].to_numpy(),
+    return {
+        "type": "scattermap",
+        "lon": top["lon"].to_numpy(),
+        "lat": top["lat"].to_numpy(),
         # Text is safe offline: with no "glyphs" URL in the style, MapLibre draws letters
         # with the browser's own fonts (checked in headless Chromium: no request made).
-        mode="markers+text",
-        text=[str(n) for n in names],
-        textposition="top right",
-        textfont={"size": 11, "color": theme_colours(theme)["text"]},
-        marker={
+        "mode": "markers+text",
+        "text": [str(n) for n in names],
+        "textposition": "top right",
+        "textfont": {"size": 11, "color": theme_colours(theme)["text"]},
+        "marker": {
             "size": 3 + np.clip(np.log10(np.maximum(pop, 1)) - 4, 0, 3) * 1.5,
             "color": theme_colours(theme)["muted"],
             "opacity": 0.8,
         },
-        hovertext=[html.escape(str(n)) for n in names],
-        hoverinfo="text",
-        showlegend=False,
-        below="",
-        meta={"role": "basemap", "kind": "places"},
-    )
+        "hovertext": [html.escape(str(n)) for n in names],
+        "hoverinfo": "text",
+        "showlegend": False,
+        "below": "",
+        "meta": {"role": "basemap", "kind": "places"},
+    }
 
 
-def _alerts_trace(alert_hours, admin1, lang: str, t: Translate, offline: bool):
+def _alerts_trace(alert_hours, admin1, lang: str, t: Translate, offline: bool) -> dict | None:
     if alert_hours is None or len(alert_hours) == 0 or admin1 is None or len(admin1) == 0:
         return None
     hours = alert_hours.groupby("admin1", observed=True)["hours"].sum()
@@ -243,17 +285,18 @@ def _alerts_trace(alert_hours, admin1, lang: str, t: Translate, offline: bool):
         f"<b>{html.escape(str(names.get(code, code)))}</b><br>{title}: {fmt_number(h, lang, 1)}"
         for code, h in hours.items()
     ]
-    trace = go.Choroplethmap(
-        geojson=features_geojson(admin1, "iso_3166_2"),
-        featureidkey="properties.id",
-        locations=list(hours.index),
-        z=hours.to_numpy(dtype=float),
-        colorscale=ALERT_COLOURSCALE,
-        marker={"opacity": 0.6, "line": {"width": 0}},
-        hovertext=hover,
-        hoverinfo="text",
-        name=title,
-        colorbar={
+    trace = {
+        "type": "choroplethmap",
+        "geojson": features_geojson(admin1, "iso_3166_2"),
+        "featureidkey": "properties.id",
+        "locations": [str(c) for c in hours.index],
+        "z": hours.to_numpy(dtype=float),
+        "colorscale": ALERT_COLOURSCALE,
+        "marker": {"opacity": 0.6, "line": {"width": 0}},
+        "hovertext": hover,
+        "hoverinfo": "text",
+        "name": title,
+        "colorbar": {
             "title": {"text": title, "side": "top"},
             "orientation": "h",
             "x": 0.5,
@@ -262,10 +305,10 @@ def _alerts_trace(alert_hours, admin1, lang: str, t: Translate, offline: bool):
             "len": 0.6,
             "thickness": 10,
         },
-        meta={"role": "alerts", "kind": "alert_hours"},
-    )
+        "meta": {"role": "alerts", "kind": "alert_hours"},
+    }
     if offline:
-        trace.below = ALERTS_ANCHOR  # above the land, under the territory layers
+        trace["below"] = ALERTS_ANCHOR  # above the land, under the territory layers
     return trace
 
 
@@ -286,12 +329,13 @@ def build_map(
     zoom: float | None = None,
     selected_regions: Iterable[str] = (),
     t: Translate = lambda key: key,
-) -> go.Figure:
+    event_data: list[dict] | None = None,
+) -> dict:
     """The map figure: territory at the end of the period, its changes, and events.
 
     Parameters
     ----------
-    events : GeoDataFrame in the canonical event schema, already filtered.
+    events : GeoDataFrame in the canonical event schema, already filtered (or None).
     territory : ``{layer: geometry}`` for russian_held, unknown_status, ua_held_in_russia,
         unknown_in_russia (any may be missing or empty).
     gained, lost : ground gained / lost by the Russian-held layer during the period.
@@ -303,12 +347,14 @@ def build_map(
     center : ``(lat, lon)``; default :data:`DEFAULT_CENTER`. ``zoom`` default 5.
     selected_regions : ISO 3166-2 codes drawn with a thick outline.
     t : the app's translation function; every visible string goes through it.
+    event_data : event traces already built (e.g. bins from the column store); when given,
+        ``events`` is not used.
 
     Returns
     -------
-    go.Figure with ``layout.map.layers`` in :data:`LAYER_ORDER` and traces ordered basemap,
-    alerts, events (:data:`TRACE_ORDER`). ``uirevision`` is constant so user pan and zoom
-    survive updates.
+    dict ``{"data", "layout"}`` with ``layout.map.layers`` in :data:`LAYER_ORDER` and traces
+    ordered basemap, alerts, then one slot per kind of :data:`TRACE_ORDER`
+    (:func:`event_slots`). ``uirevision`` is constant so user pan and zoom survive updates.
     """
     colours = theme_colours(theme)
     offline = basemap in (None, "", OFFLINE)
@@ -324,25 +370,26 @@ def build_map(
     if offline:
         traces.append(_labels_trace(labels, lang, theme))
     traces.append(_alerts_trace(alert_hours, admin1, lang, t, offline))
-    traces += event_traces(events, lang, t, zoom)
+    if event_data is None:
+        event_data = event_traces(events, lang, t, zoom)
+    traces += event_slots(event_data)
     lat, lon = center or DEFAULT_CENTER
-    fig = go.Figure(data=[tr for tr in traces if tr is not None])
-    fig.update_layout(
-        map={
+    layout = {
+        "map": {
             "style": offline_style(theme) if offline else basemap,
             "center": {"lat": lat, "lon": lon},
             "zoom": DEFAULT_ZOOM if zoom is None else zoom,
             "layers": layers,
             "uirevision": "frontline-map",
         },
-        uirevision="frontline-map",
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        paper_bgcolor=colours["paper"],
-        font={"color": colours["text"]},
-        hoverlabel={"namelength": -1},
-        showlegend=True,
+        "uirevision": "frontline-map",
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "paper_bgcolor": colours["paper"],
+        "font": {"color": colours["text"]},
+        "hoverlabel": {"namelength": -1},
+        "showlegend": True,
         # Horizontal and inside the map: wraps onto several rows on a 360 px phone.
-        legend={
+        "legend": {
             "orientation": "h",
             "x": 0,
             "xanchor": "left",
@@ -352,8 +399,8 @@ def build_map(
             "font": {"size": 11},
             "itemsizing": "constant",
         },
-    )
-    return fig
+    }
+    return {"data": [tr for tr in traces if tr is not None], "layout": layout}
 
 
 def _translucent(hex_colour: str, alpha: float = 0.8) -> str:

@@ -29,7 +29,8 @@ for (const tr of gd._fullData) {
   const meta = tr.meta || {};
   if (meta.role !== 'events') continue;
   const cd = Array.from(tr.customdata || []);
-  if (meta.kind === 'bins') { bins += 1; for (const c of cd) binned += Number(c); }
+  // The map keeps one slot per kind; an empty slot draws nothing.
+  if (meta.kind === 'bins') { if (cd.length) bins += 1; for (const c of cd) binned += Number(c); }
   else if (meta.kind === 'region_level') { for (const c of cd) points += Number(c[1]); }
   else points += cd.length;
 }

@@ -6,23 +6,30 @@ import json
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 import shapely
 from shapely import box
 
-from dashboard.figures import (
-    LAYER_ORDER,
-    MAX_POINTS,
-    build_map,
-    build_timeline,
-    display_geojson,
-    event_traces,
-    layer_index,
-    layer_sources,
-)
+from dashboard import figures
+from dashboard.figures import LAYER_ORDER, MAX_POINTS, display_geojson, layer_index, layer_sources
 from dashboard.figures.geometry import grid_bins, vertex_count
 
 EVENT_COLUMNS = ["event_id", "date", "event_type", "location", "geo_precision", "fatalities"]
+
+
+# The builders return plain dicts; loading them into go.Figure validates every property
+# against Plotly's schema (an unknown or misspelt one raises) and gives attribute access.
+def build_map(**kwargs) -> go.Figure:
+    return go.Figure(figures.build_map(**kwargs))
+
+
+def build_timeline(**kwargs) -> go.Figure:
+    return go.Figure(figures.build_timeline(**kwargs))
+
+
+def event_traces(*args):
+    return go.Figure(data=figures.event_traces(*args)).data
 
 
 def tr(key: str) -> str:
@@ -82,7 +89,8 @@ def tiny_inputs(three_events):
 
 
 def event_data(fig):
-    return [d for d in fig.data if (d.meta or {}).get("role") == "events"]
+    # Non-empty event traces: the map keeps one slot per kind, empty when it has none.
+    return [d for d in fig.data if (d.meta or {}).get("role") == "events" and len(d.lon)]
 
 
 def test_one_trace_per_type_with_translated_names(tiny_inputs):
@@ -90,7 +98,7 @@ def test_one_trace_per_type_with_translated_names(tiny_inputs):
     names = [d.name for d in event_data(fig)]
     assert names == ["<type.Battles>", "<type.Protests>", "<events.region_level>"]
     battles = event_data(fig)[0]
-    assert battles.customdata.tolist() == [["t:1"]]
+    assert [list(c) for c in battles.customdata] == [["t:1"]]
 
 
 def test_region_level_events_are_not_exact_points(tiny_inputs):
