@@ -93,12 +93,11 @@ def _series(store, state: ViewState) -> list[dict] | FrontlineError:
 
     def compute():
         try:
-            changes = store.territory.series(
+            return store.territory.series_records(
                 state.date_from, state.date_to, by, state.regions, FIGURE_LAYER
             )
         except FrontlineError as exc:
             return exc
-        return [c.as_record() for c in changes]
 
     key = ("series", state.date_from, state.date_to, by, state.regions)
     return cached(store, key, compute)

@@ -30,6 +30,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from geo.errors import StoreUnavailable
 from geo.paths import bundled_data_dir
+from geo.periods import PERIODS_FILE, PeriodTable
 from geo.postgis_load import EVENT_SQL_COLUMNS, init_schema, replace_dataset
 from geo.query import Query
 from geo.regions import Regions
@@ -176,7 +177,10 @@ class PostgisStore(BundledFiles):
             [(d, layer, src, bytes(g)) for d, layer, src, g in rows],
             columns=["date", "layer", "source", "geometry"],
         )
-        return Territory(table, self.regions)
+        # The bundled precomputed periods serve only if these are the bundled snapshots
+        # (Territory checks their fingerprint); otherwise every period is computed live.
+        periods = PeriodTable.read(bundled_data_dir() / PERIODS_FILE)
+        return Territory(table, self.regions, periods)
 
     # -- events ----------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -38,6 +39,8 @@ __all__ = [
     "as_date",
     "period_bounds",
 ]
+
+log = logging.getLogger(__name__)
 
 #: Every layer of the bundled table.
 LAYERS = (
@@ -163,7 +166,12 @@ class Territory:
     363
     """
 
-    def __init__(self, table: gpd.GeoDataFrame | pd.DataFrame, regions: Regions | None = None):
+    def __init__(
+        self,
+        table: gpd.GeoDataFrame | pd.DataFrame,
+        regions: Regions | None = None,
+        periods=None,
+    ):
         # A plain DataFrame may carry WKB bytes (see from_data_dir); it is EPSG:4326 by
         # construction of the bundled file, which records its CRS in the GeoParquet metadata.
         crs = getattr(table, "crs", "EPSG:4326") if isinstance(table, gpd.GeoDataFrame) else None
@@ -182,6 +190,10 @@ class Territory:
         self._clip_cache: OrderedDict = OrderedDict()
         self._change_cache: OrderedDict = OrderedDict()
         self._decoded: dict[tuple[str, int], shapely.Geometry] = {}
+        # Precomputed whole weeks and months (geo.periods), checked against these
+        # snapshots on first use: None until checked, then the table or False.
+        self._periods = periods
+        self._periods_ok: dict[str, bool] = {}
 
     @classmethod
     def from_data_dir(cls, data_dir, regions: Regions | None = None) -> Territory:
@@ -199,7 +211,9 @@ class Territory:
         code = (crs or {}).get("id", {}).get("code", 4326) if isinstance(crs, dict) else 4326
         if code != 4326:
             raise ValueError(f"{path}: geometry must be in EPSG:4326, got EPSG:{code}")
-        return cls(table.to_pandas(), regions)
+        from geo.periods import PERIODS_FILE, PeriodTable
+
+        return cls(table.to_pandas(), regions, PeriodTable.read(f"{data_dir}/{PERIODS_FILE}"))
 
     def _geometry(self, layer: str, i: int) -> shapely.Geometry:
         value = self._layers[layer]["geometry"].iloc[i]
@@ -365,6 +379,42 @@ class Territory:
         """
         start, end = as_date(start, "from"), as_date(end, "to")
         return [self.changes(a, b, regions, layer) for a, b in period_bounds(start, end, by)]
+
+    def series_records(
+        self, start, end, by: str = "month", regions=None, layer: str = "russian_held"
+    ) -> list[dict]:
+        """:meth:`series` as records (:meth:`Change.as_record`), without geometry.
+
+        Whole weeks and months come from the precomputed table when it was computed from
+        these very snapshots (:mod:`geo.periods`); periods cut by ``start`` or ``end`` and
+        everything else are computed as :meth:`changes` does. Both give the same figures.
+        """
+        start, end = as_date(start, "from"), as_date(end, "to")
+        bounds = period_bounds(start, end, by)
+        codes = normalise_region_codes(regions)
+        if codes and self.regions is not None:
+            codes = self.regions.check_codes(codes)
+        table = self._period_table(layer) if by in ("week", "month") else None
+        out = []
+        for a, b in bounds:
+            record = table.record(layer, by, a, b, codes) if table is not None else None
+            out.append(record or self.changes(a, b, codes, layer).as_record())
+        return out
+
+    def _period_table(self, layer: str):
+        if self._periods is None:
+            return None
+        if layer not in self._periods_ok:
+            from geo.periods import fingerprint
+
+            expected = self._periods.fingerprints.get(layer)
+            ok = expected is not None and layer in self._layers
+            ok = ok and fingerprint(self, layer) == expected
+            if expected is not None and not ok:
+                log.warning("precomputed periods of %s do not match these snapshots: "
+                            "computing every period live", layer)  # fmt: skip
+            self._periods_ok[layer] = ok
+        return self._periods if self._periods_ok[layer] else None
 
 
 #: Bounded caches: a long-running server sees every date of the record sooner or later.

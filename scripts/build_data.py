@@ -237,6 +237,17 @@ def build_stories(regions: Regions, places: pd.DataFrame, out: Path) -> None:
     )
 
 
+def build_periods(out: Path, regions: Regions) -> None:
+    """Km² per whole week and month of the record (geo.periods), from the territory file
+    just written: derived data, so it needs nothing from ../shared."""
+    from geo.periods import PERIODS_FILE, PeriodTable, build_period_table
+    from geo.territory import Territory
+
+    territory = Territory.from_data_dir(out, regions)
+    frame, prints = build_period_table(territory, regions.admin1)
+    PeriodTable.write(frame, prints, out / PERIODS_FILE)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -244,7 +255,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", nargs="*", help="build only these parts")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    want = set(args.only or ["territory", "admin", "places", "airraid", "ucdp", "stories"])
+    want = set(
+        args.only or ["territory", "periods", "admin", "places", "airraid", "ucdp", "stories"]
+    )
 
     admin1 = build_admin1(args.shared)
     countries = build_countries(args.shared)
@@ -260,6 +273,8 @@ def main(argv: list[str] | None = None) -> None:
         )
     if "territory" in want:
         build_territory(args.shared).to_parquet(args.out / "territory.parquet", **TERRITORY_PARQUET)
+    if "periods" in want:
+        build_periods(args.out, regions)
     if "ucdp" in want:
         build_ucdp(args.shared, regions, args.out)
     if "stories" in want:

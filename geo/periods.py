@@ -1,0 +1,178 @@
+"""Km² gained and lost per calendar week and month, computed once when the data is built.
+
+A timeline of a year by week needs 52 differences of the whole front (~20 ms of GEOS each),
+and every reader who picks other dates or regions would pay for them again. The periods
+are fixed (ISO weeks from Monday, months from the 1st) and so are the snapshots, so the
+figures for every whole period of the record are computed by ``scripts/build_data.py``
+into ``data/territory_periods.parquet``: one row per period and region, and one for the
+whole layer (``region == ""``). Region rows add up: admin-1 regions do not overlap, so
+the ground gained in a set of regions is the sum of what was gained in each.
+
+The table is tied to the snapshots it was computed from by a fingerprint of their WKB; a
+store whose snapshots differ (another file, a PostGIS database loaded with other data)
+does not use it and computes every period live. Periods cut by the ends of a requested
+range are always computed live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.areas import area_km2
+from geo.errors import NoSnapshotError
+
+__all__ = ["PERIODS_FILE", "PeriodTable", "aligned_bounds", "build_period_table", "fingerprint"]
+
+PERIODS_FILE = "territory_periods.parquet"
+#: Layers whose periods are precomputed: the layer of every km² figure in the app.
+PRECOMPUTED_LAYERS = ("russian_held",)
+log = logging.getLogger(__name__)
+
+
+def fingerprint(territory, layer: str) -> str:
+    """A digest of every snapshot of ``layer`` (dates, sources and WKB geometry)."""
+    table = territory._table(layer)
+    digest = hashlib.blake2b(digest_size=16)
+    for date, source, geom in zip(table["date"], table["source"], table["geometry"],
+                                  strict=True):  # fmt: skip
+        wkb = geom if isinstance(geom, bytes | bytearray) else shapely.to_wkb(geom)
+        digest.update(f"{date}|{source}|".encode())
+        digest.update(wkb)
+    return digest.hexdigest()
+
+
+def aligned_bounds(first: dt.date, last: dt.date, by: str) -> list[tuple[dt.date, dt.date]]:
+    """Every whole ISO week (Monday to Monday) or month (1st to 1st) between two dates."""
+    if by == "week":
+        start = first + dt.timedelta(days=(7 - first.weekday()) % 7)
+        edges = pd.date_range(start, last, freq="7D").date
+    elif by == "month":
+        start = first if first.day == 1 else (first.replace(day=1) + pd.DateOffset(months=1))
+        edges = pd.date_range(pd.Timestamp(start), last, freq="MS").date
+    else:
+        raise ValueError(f"by must be 'week' or 'month', got {by!r}")
+    return list(itertools.pairwise(edges))
+
+
+def build_period_table(territory, admin1, layers: Iterable[str] = PRECOMPUTED_LAYERS):
+    """Every whole week and month of each layer's record: gained, lost and net km² for the
+    whole layer and per admin-1 region (rows with nothing gained or lost are left out).
+
+    Returns ``(frame, fingerprints)``; ``fingerprints`` maps layer to :func:`fingerprint`.
+    """
+    codes = admin1["iso_3166_2"].astype(str).to_numpy()
+    shapes = np.asarray(list(admin1.geometry.values))
+    tree = shapely.STRtree(shapes)
+    rows, prints = [], {}
+    for layer in layers:
+        prints[layer] = fingerprint(territory, layer)
+        first, last = territory.coverage(layer)
+        for by in ("week", "month"):
+            for a, b in aligned_bounds(first, last, by):
+                try:
+                    s0, s1 = territory.snapshot(a, layer), territory.snapshot(b, layer)
+                except NoSnapshotError:
+                    continue  # a hole in the record: computed live (and refused) on request
+                gained = shapely.difference(s1.geometry, s0.geometry)
+                lost = shapely.difference(s0.geometry, s1.geometry)
+                common = {"layer": layer, "by": by, "period_start": a, "period_end": b,
+                          "from_snapshot": s0.date, "to_snapshot": s1.date,
+                          "source": "+".join(dict.fromkeys([s0.source, s1.source]))}  # fmt: skip
+                net = float(area_km2(s1.geometry)) - float(area_km2(s0.geometry))
+                g, lo = float(area_km2(gained)), float(area_km2(lost))
+                rows.append({**common, "region": "", "gained_km2": g, "lost_km2": lo,
+                             "net_km2": net})  # fmt: skip
+                hits = np.union1d(tree.query(gained), tree.query(lost))
+                for i in hits:
+                    g = float(area_km2(shapely.intersection(gained, shapes[i])))
+                    lo = float(area_km2(shapely.intersection(lost, shapes[i])))
+                    if g > 0 or lo > 0:
+                        rows.append({**common, "region": codes[i], "gained_km2": g,
+                                     "lost_km2": lo, "net_km2": g - lo})  # fmt: skip
+    frame = pd.DataFrame(rows)
+    for col in ("period_start", "period_end", "from_snapshot", "to_snapshot"):
+        frame[col] = pd.to_datetime(frame[col]).astype("datetime64[s]")
+    return frame, prints
+
+
+class PeriodTable:
+    """Lookups in a precomputed period table (see the module docstring)."""
+
+    def __init__(self, frame: pd.DataFrame, fingerprints: dict[str, str]):
+        self.fingerprints = dict(fingerprints)
+        self._index: dict[tuple, dict] = {}
+        dates = {c: pd.to_datetime(frame[c]).dt.date for c in
+                 ("period_start", "period_end", "from_snapshot", "to_snapshot")}  # fmt: skip
+        for i, (layer, by, region) in enumerate(
+            zip(frame["layer"], frame["by"], frame["region"], strict=True)
+        ):
+            key = (str(layer), str(by), dates["period_start"].iat[i], dates["period_end"].iat[i])
+            entry = self._index.setdefault(
+                key,
+                {"from": dates["from_snapshot"].iat[i], "to": dates["to_snapshot"].iat[i],
+                 "source": str(frame["source"].iat[i]), "regions": {}},
+            )  # fmt: skip
+            values = (float(frame["gained_km2"].iat[i]), float(frame["lost_km2"].iat[i]),
+                      float(frame["net_km2"].iat[i]))  # fmt: skip
+            entry["regions"][str(region)] = values
+
+    @classmethod
+    def read(cls, path: Path) -> PeriodTable | None:
+        """The table at ``path``, or None when there is none."""
+        import json
+
+        import pyarrow.parquet as pq
+
+        if not Path(path).exists():
+            return None
+        table = pq.read_table(path)
+        prints = json.loads((table.schema.metadata or {}).get(b"frontline_fingerprints", b"{}"))
+        return cls(table.to_pandas(), prints)
+
+    @staticmethod
+    def write(frame: pd.DataFrame, fingerprints: dict[str, str], path: Path) -> None:
+        """Write ``frame`` with its fingerprints in the Parquet metadata."""
+        import json
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        meta = {**(table.schema.metadata or {}),
+                b"frontline_fingerprints": json.dumps(fingerprints).encode()}  # fmt: skip
+        pq.write_table(table.replace_schema_metadata(meta), path, compression="zstd")
+
+    def record(self, layer: str, by: str, start: dt.date, end: dt.date,
+               codes: tuple[str, ...]) -> dict | None:  # fmt: skip
+        """The record of :meth:`geo.territory.Change.as_record` for one whole period, or
+        None when the table does not hold it."""
+        entry = self._index.get((layer, by, start, end))
+        if entry is None:
+            return None
+        parts = entry["regions"]
+        if codes:
+            values = [parts.get(c, (0.0, 0.0, 0.0)) for c in codes]
+            gained, lost, net = (sum(v[k] for v in values) for k in range(3))
+        else:
+            gained, lost, net = parts[""]
+        return {
+            "period_start": start.isoformat(),
+            "period_end": end.isoformat(),
+            "from_snapshot": entry["from"].isoformat(),
+            "to_snapshot": entry["to"].isoformat(),
+            "layer": layer,
+            "region": ",".join(codes) or None,
+            "gained_km2": round(gained, 1),
+            "lost_km2": round(lost, 1),
+            "net_km2": round(net, 1),
+            "source": entry["source"],
+        }
