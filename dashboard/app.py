@@ -30,9 +30,10 @@ def _warm(store) -> None:
     # FileStore loads lazily; touching everything here keeps the first request fast.
     store.regions.admin1  # noqa: B018
     store.territory.coverage()
-    store.events()
     if hasattr(store, "columns"):
         store.columns()  # the date-sorted numpy columns of the fast query path
+    else:
+        store.events()
     store.places  # noqa: B018
 
 

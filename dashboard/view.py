@@ -147,7 +147,7 @@ class View(dict):
     def __missing__(self, key):
         if key != "events":
             raise KeyError(key)
-        return self._store.events().take(self["positions"])
+        return self._store.take(self["positions"])
 
 
 def compute_view(store, state: ViewState) -> dict:
@@ -209,6 +209,8 @@ def event_by_id(store, event_id: str | None) -> gpd.GeoDataFrame | None:
     """The event row with ``event_id`` (any date, any dataset), or None."""
     if not event_id:
         return None
+    if hasattr(store, "event"):
+        return store.event(event_id)
     events = store.events()
     row = events[events["event_id"] == event_id]
     return row.iloc[0] if len(row) else None

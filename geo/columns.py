@@ -29,7 +29,8 @@ class EventColumns:
 
     Parameters
     ----------
-    events : the event table, sorted by ``date``; kept by reference, not copied.
+    events : the event table, sorted by ``date`` (canonical, or compact with ``lon``/``lat``
+        instead of geometry); kept by reference, not copied.
     """
 
     def __init__(self, events: pd.DataFrame):
@@ -44,8 +45,12 @@ class EventColumns:
         self.types = np.asarray(list(self._types), dtype=object)
         self.datasets = np.asarray(list(self._datasets), dtype=object)
         self.precision = events["geo_precision"].to_numpy(dtype=np.int8)
-        self.x = events.geometry.x.to_numpy()
-        self.y = events.geometry.y.to_numpy()
+        if "lon" in events.columns:  # the file store's compact table (geo.eventtable)
+            self.x = events["lon"].to_numpy(dtype=float)
+            self.y = events["lat"].to_numpy(dtype=float)
+        else:
+            self.x = events.geometry.x.to_numpy()
+            self.y = events.geometry.y.to_numpy()
         self.fatalities = events["fatalities"].to_numpy(dtype=float, na_value=np.nan)
 
     def __len__(self) -> int:

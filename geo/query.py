@@ -168,12 +168,24 @@ class Query:
             m &= events["geo_precision"].to_numpy() <= self.precision
         if self.bbox:
             west, south, east, north = self.bbox
-            x = events.geometry.x.to_numpy()
-            y = events.geometry.y.to_numpy()
+            if "lon" in events.columns:  # compact table: coordinates, no geometry
+                x, y = events["lon"].to_numpy(), events["lat"].to_numpy()
+            else:
+                x, y = events.geometry.x.to_numpy(), events.geometry.y.to_numpy()
             m &= (x >= west) & (x <= east) & (y >= south) & (y <= north)
         if self.text:
             needle = self.text.lower()
-            hay = events["location"].fillna("").str.lower().str.contains(needle, regex=False)
-            hay |= events["notes"].fillna("").str.lower().str.contains(needle, regex=False)
-            m &= hay.to_numpy()
+            m &= _contains(events["location"], needle) | _contains(events["notes"], needle)
         return m
+
+
+def _contains(column: pd.Series, needle: str) -> np.ndarray:
+    """Rows whose text contains ``needle`` (lower-cased), missing text never matching.
+    A categorical column is searched once per distinct value, not once per row."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        cats = column.cat.categories.astype(str).str.lower().str.contains(needle, regex=False)
+        codes = column.cat.codes.to_numpy()
+        hit = np.append(np.asarray(cats, dtype=bool), False)  # code -1 (missing) -> False
+        return hit[codes]
+    text = column.astype("string").str.lower().str.contains(needle, regex=False)
+    return text.fillna(False).to_numpy(dtype=bool)

@@ -94,24 +94,29 @@ class FileStore(BundledFiles):
         return Territory.from_data_dir(self.data_dir, self.regions)
 
     @cached_property
-    def _events(self) -> gpd.GeoDataFrame:
-        frames = [gpd.read_parquet(p) for p in sorted(self.data_dir.glob("events_*.parquet"))]
+    def _resident(self) -> pd.DataFrame:
+        """Bundled and saved events as one compact table (:mod:`geo.eventtable`)."""
+        from geo.eventtable import read_compact
+
+        paths = sorted(self.data_dir.glob("events_*.parquet"))
         user = self.user_dir / "datasets"
         if user.is_dir():
-            frames += [gpd.read_parquet(p) for p in sorted(user.glob("*.parquet"))]
-        return _concat(frames)
+            paths += sorted(user.glob("*.parquet"))
+        return read_compact(paths)
 
     def _all_events(self) -> gpd.GeoDataFrame:
+        from geo.eventtable import materialise
+
         with self._lock:
-            if not self._extra:
-                return self._events
-            return _concat([self._events, *self._extra.values()])
+            extra = list(self._extra.values())
+        events = materialise(self._resident)
+        return _concat([events, *extra]) if extra else events
 
     @cached_property
     def _columns(self):
         from geo.columns import EventColumns
 
-        return EventColumns(self._events)
+        return EventColumns(self._resident)
 
     def columns(self):
         """The events as :class:`geo.columns.EventColumns` (binary search on dates,
@@ -129,26 +134,64 @@ class FileStore(BundledFiles):
             return np.flatnonzero(query.mask(events)) if query else np.arange(len(events))
         return cols.positions(query)
 
+    def take(self, positions) -> gpd.GeoDataFrame:
+        """The events at row ``positions`` of :meth:`events` (as :meth:`positions` gives)."""
+        if self.columns() is None:
+            return self._all_events().take(positions)
+        from geo.eventtable import materialise
+
+        return materialise(self._resident.take(np.asarray(positions, dtype=np.int64)))
+
     def events(self, query: Query | None = None) -> gpd.GeoDataFrame:
         """Events matching ``query``, sorted by date then id."""
-        events = self._all_events()
-        if query is None:
-            return events
         cols = self.columns()
         if cols is None:
-            return events[query.mask(events)]
-        return events.take(cols.positions(query))
+            events = self._all_events()
+            return events if query is None else events[query.mask(events)]
+        if query is None:
+            return self.take(np.arange(len(cols)))
+        return self.take(cols.positions(query))
+
+    def column(self, name: str) -> pd.Series:
+        """One column of :meth:`events` over every row (row positions as :meth:`positions`),
+        without building the rows; categorical for repetitive text."""
+        if self.columns() is None:
+            return self._all_events()[name]
+        return self._resident[name]
+
+    def event(self, event_id: str):
+        """The event with ``event_id`` (a row of :meth:`events`), or None."""
+        if self.columns() is None:
+            events = self._all_events()
+            hits = np.flatnonzero((events["event_id"] == event_id).to_numpy(dtype=bool))
+            return events.iloc[hits[0]] if len(hits) else None
+        ids = self._resident["event_id"]
+        hits = np.flatnonzero((ids == event_id).to_numpy(dtype=bool, na_value=False))
+        return self.take(hits[:1]).iloc[0] if len(hits) else None
+
+    def distinct(self, column: str) -> list[str]:
+        """Distinct non-empty values of a text column over every event, sorted."""
+        values = self._resident[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            used = np.unique(values.cat.codes.to_numpy())
+            found = {str(values.cat.categories[c]) for c in used if c >= 0}
+        else:
+            found = {str(v) for v in values.dropna().unique()}
+        with self._lock:
+            for extra in self._extra.values():
+                found |= {str(v) for v in extra[column].dropna().unique()}
+        return sorted(v for v in found if v)
 
     def dataset_names(self) -> list[str]:
-        """Names of all event datasets present."""
-        events = self._all_events()
-        column = events["dataset"]
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            # Unique codes in order of first appearance: C speed on a million rows, where
-            # iterating the strings takes over a second.
-            codes = pd.unique(column.cat.codes.to_numpy())
-            return [str(column.cat.categories[c]) for c in codes if c >= 0]
-        return list(dict.fromkeys(column.astype(str)))
+        """Names of all event datasets present, in row order of first appearance."""
+        column = self._resident["dataset"]
+        # Unique codes in order of first appearance: C speed on a million rows, where
+        # iterating the strings takes over a second.
+        codes = pd.unique(column.cat.codes.to_numpy())
+        names = [str(column.cat.categories[c]) for c in codes if c >= 0]
+        with self._lock:
+            extra = list(self._extra)
+        return list(dict.fromkeys([*names, *extra]))
 
     def add_session_dataset(self, name: str, events: gpd.GeoDataFrame) -> None:
         """Add events to this process only (an upload in the browser); not written to disk."""
@@ -174,7 +217,7 @@ class FileStore(BundledFiles):
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        self.__dict__.pop("_events", None)
+        self.__dict__.pop("_resident", None)
         self.__dict__.pop("_columns", None)
         return target
 

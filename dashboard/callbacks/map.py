@@ -102,7 +102,7 @@ def event_layer(store, state: ViewState, viewport: dict | None) -> list:
     cols = store.columns()
     if key[0] == "points":
         vis = cols.in_bbox(pos, key[1]) if key[1] else pos
-        return event_traces(store.events().take(vis), lang, lambda k: t(k, lang), None)
+        return event_traces(store.take(vis), lang, lambda k: t(k, lang), None)
     cell = key[1]
     bins = aggregate.spatial_bins(cols.x[pos], cols.y[pos], cell_deg=cell)
     lon, lat, counts = bins["lon"].to_numpy(), bins["lat"].to_numpy(), bins["count"].to_numpy()

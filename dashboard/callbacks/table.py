@@ -49,10 +49,10 @@ def page_positions(store, state: ViewState, sort_by, page: int, size: int):
         column, descending = spec["column_id"], spec.get("direction") == "desc"
 
         def compute():
-            values = store.events() if view.get("positions") is not None else view["events"]
-            col = values[column]
             if view.get("positions") is not None:
-                col = col.take(pos)
+                col = store.column(column).take(pos)
+            else:
+                col = view["events"][column]
             keys = pd.factorize(col.astype(str) if column != "date" else col, sort=True)[0]
             if column in ("fatalities", "geo_precision"):
                 keys = pd.to_numeric(col, errors="coerce").fillna(-1).to_numpy()
@@ -85,10 +85,7 @@ def register(app, store, settings) -> None:
             page = 0  # a new view or a new order starts on its first page
         rows, n = page_positions(store, state, sort_by, page, size)
         view = compute_view(store, state)
-        events = (
-            store.events().take(rows)
-            if view.get("positions") is not None
-            else view["events"].iloc[rows]
-        )
+        on_file = view.get("positions") is not None
+        events = store.take(rows) if on_file else view["events"].iloc[rows]
         note = t("table.count", state.lang, n=fmt_int(n, state.lang))
         return table_rows(events, state.lang), max(1, -(-n // size)), page, note
