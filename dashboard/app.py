@@ -26,22 +26,36 @@ def _show_error(exc: Exception) -> None:
     set_props(ids.ERROR, {"children": [html.Strong("⚠ "), str(exc)], "hidden": False})
 
 
-def _warm(store) -> None:
-    # FileStore loads lazily; touching everything here keeps the first request fast.
+def _warm(store):
+    """Load what the first request needs; returns a function that waits for the rest.
+
+    The stores load lazily; touching everything here keeps the first request fast. The
+    events (the bulk: a second or two at a million rows, mostly in Arrow, which releases
+    the GIL) load on a second thread while this one reads the territory, the regions and
+    the gazetteer and builds the app.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    def events():
+        if hasattr(store, "columns"):
+            store.columns()  # the date-sorted numpy columns of the fast query path
+        else:
+            store.events()
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="frontline-warm")
+    loading = pool.submit(events)
+    pool.shutdown(wait=False)
     store.regions.admin1  # noqa: B018
     store.territory.coverage()
-    if hasattr(store, "columns"):
-        store.columns()  # the date-sorted numpy columns of the fast query path
-    else:
-        store.events()
     store.places  # noqa: B018
+    return loading.result  # re-raises what failed while loading
 
 
 def create_app(settings: Settings | None = None, store=None) -> Dash:
     """Build the Dash app for ``settings`` over ``store`` (default: the bundled files)."""
     settings = settings or Settings()
     store = store or open_store(settings.store, user_dir=settings.data_dir)
-    _warm(store)
+    wait_for_events = _warm(store)
     _attach_cache(store, settings)
     app = Dash(
         __name__,
@@ -67,6 +81,7 @@ def create_app(settings: Settings | None = None, store=None) -> Dash:
     _register_http(app.server, store, settings)
     # dashboard.serving closes the store's connections before gunicorn forks workers.
     app.server.config["FRONTLINE_STORE"] = store
+    wait_for_events()
     return app
 
 

@@ -286,8 +286,8 @@ def cmd_serve(args, out) -> int:
     """``frontline serve``: the Dash development server."""
     import os
 
-    from dashboard.app import create_app
     from dashboard.settings import Settings
+    from geo.store import open_store
 
     if args.data_dir:
         os.environ["FRONTLINE_DATA_DIR"] = str(args.data_dir)
@@ -298,7 +298,13 @@ def cmd_serve(args, out) -> int:
         from dashboard.serving import serve_with_gunicorn
 
         return serve_with_gunicorn(args.host, args.port, args.workers)
-    app = create_app(Settings.from_env())
+    settings = Settings.from_env()
+    store = open_store(settings.store, user_dir=settings.data_dir)
+    # Read the events (Arrow, outside the GIL) while Python imports Dash and Plotly.
+    getattr(store, "preload", lambda: None)()
+    from dashboard.app import create_app
+
+    app = create_app(settings, store)
     out.write(f"Frontline on http://{args.host}:{args.port}/\n")
     out.flush()
     app.run(host=args.host, port=args.port, debug=args.debug)

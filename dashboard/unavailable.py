@@ -8,6 +8,8 @@ own routes get the app-level one.
 
 from __future__ import annotations
 
+import sys
+
 from flask import Blueprint, Flask
 
 from geo.errors import StoreUnavailable
@@ -20,9 +22,9 @@ RETRY_AFTER_S = 5
 
 def _unavailable_exceptions() -> tuple[type[Exception], ...]:
     # Raw driver errors too, in case one escapes a store that does not translate them.
-    try:
-        import psycopg
-    except ImportError:
+    # Only a PostGIS store imports the driver; the file store need not pay for importing it.
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is None:
         return (StoreUnavailable,)
     return (StoreUnavailable, psycopg.OperationalError)
 

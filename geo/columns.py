@@ -20,6 +20,10 @@ _EPOCH = np.datetime64(0, "D")
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, dict]:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        # Already codes (missing = -1): no need to hash a million strings again.
+        lookup = {str(c): i for i, c in enumerate(values.cat.categories)}
+        return values.cat.codes.to_numpy().astype(np.int32), lookup
     codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
     return codes.astype(np.int32), {str(u): i for i, u in enumerate(uniques)}
 

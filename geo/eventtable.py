@@ -56,13 +56,14 @@ def _xy(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
         offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if wide else np.int32)
         offsets = offsets[chunk.offset : chunk.offset + n + 1].astype(np.int64)
         data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)
-        starts = offsets[:-1]
+        # Contiguous 21-byte values: the bytes are an (n, 21) array, no gather needed.
         simple = chunk.null_count == 0 and bool((np.diff(offsets) == 21).all())
         if simple:
-            head = data[starts[:, None] + np.arange(5)]
-            simple = bool((head == np.array([1, 1, 0, 0, 0], dtype=np.uint8)).all())
+            block = data[offsets[0] : offsets[0] + 21 * n].reshape(n, 21)
+            head = np.array([1, 1, 0, 0, 0], dtype=np.uint8)  # little-endian, type 1 (Point)
+            simple = bool((block[:, :5] == head).all())
         if simple:
-            xy = data[starts[:, None] + np.arange(5, 21)].view("<f8")  # (n, 2): x, y
+            xy = np.ascontiguousarray(block[:, 5:21]).view("<f8")  # (n, 2): x, y
             x, y = xy[:, 0].copy(), xy[:, 1].copy()
         else:
             geoms = shapely.from_wkb(chunk.to_numpy(zero_copy_only=False))
@@ -82,6 +83,8 @@ def _column(pf: pq.ParquetFile, name: str, dtype: str) -> pa.ChunkedArray:
         return pa.chunked_array([pa.nulls(pf.metadata.num_rows, target)])
     arr = pf.read(columns=[name]).column(name)
     if pa.types.is_dictionary(arr.type):
+        if name in _CATEGORICAL and pa.types.is_string(arr.type.value_type):
+            return arr  # stays encoded: it becomes a category column (see gather)
         arr = pa.chunked_array([c.dictionary_decode() for c in arr.chunks], arr.type.value_type)
     return arr.cast(target)
 
@@ -113,18 +116,30 @@ def read_compact(paths: Iterable[Path]) -> pd.DataFrame:
 
     def gather(name: str) -> pa.Array:
         dtype = EVENT_DTYPES[name]
-        return pa.concat_arrays([c for pf in files for c in _column(pf, name, dtype).chunks])
+        parts = [_column(pf, name, dtype) for pf in files]
+        if len({p.type for p in parts}) > 1:  # some files encoded, some not: decode all
+            target = _ARROW_TYPES[dtype]
+            parts = [p.cast(target) if not pa.types.is_dictionary(p.type) else
+                     pa.chunked_array([c.dictionary_decode().cast(target) for c in p.chunks],
+                                      target) for p in parts]  # fmt: skip
+        chunks = pa.chunked_array([c for p in parts for c in p.chunks], parts[0].type)
+        if pa.types.is_dictionary(chunks.type):
+            chunks = chunks.unify_dictionaries()
+        return chunks.combine_chunks() if chunks.num_chunks != 1 else chunks.chunk(0)
 
     keys = pa.table({"date": gather("date"), "event_id": gather("event_id")})
     order = pc.sort_indices(keys, sort_keys=[("date", "ascending"), ("event_id", "ascending")])
     del keys
+    order = order.to_numpy()
+    if (order == np.arange(len(order))).all():
+        order = None  # already in order (one sorted file, or files in date order)
     data = {}
     for name in EVENT_DTYPES:
-        data[name] = _to_pandas(gather(name).take(order), name)
-    order = order.to_numpy()
+        column = gather(name)
+        data[name] = _to_pandas(column if order is None else column.take(order), name)
     xy = [_xy(pf.read(columns=["geometry"]).column("geometry")) for pf in files]
-    data["lon"] = np.concatenate([x for x, _ in xy])[order]
-    data["lat"] = np.concatenate([y for _, y in xy])[order]
+    lon, lat = np.concatenate([x for x, _ in xy]), np.concatenate([y for _, y in xy])
+    data["lon"], data["lat"] = (lon, lat) if order is None else (lon[order], lat[order])
     del xy
     frame = pd.DataFrame(data)
     # Arrow keeps freed buffers in its pool: hand them back, or the server's resident
@@ -136,7 +151,8 @@ def read_compact(paths: Iterable[Path]) -> pd.DataFrame:
 def _to_pandas(arr: pa.Array, name: str) -> pd.Series:
     if name in _CATEGORICAL:
         # Sorted categories: the same data gives the same codes whatever the file order.
-        values = pc.dictionary_encode(arr).to_pandas()
+        encoded = arr if pa.types.is_dictionary(arr.type) else pc.dictionary_encode(arr)
+        values = encoded.to_pandas()
         categories = sorted(values.cat.categories)
         return pd.Series(values.cat.reorder_categories(categories), name=name)
     return pd.Series(arr.to_pandas(types_mapper=_MAPPER), name=name)

@@ -110,20 +110,18 @@ class PeriodTable:
     def __init__(self, frame: pd.DataFrame, fingerprints: dict[str, str]):
         self.fingerprints = dict(fingerprints)
         self._index: dict[tuple, dict] = {}
-        dates = {c: pd.to_datetime(frame[c]).dt.date for c in
+        dates = {c: pd.to_datetime(frame[c]).dt.date.tolist() for c in
                  ("period_start", "period_end", "from_snapshot", "to_snapshot")}  # fmt: skip
-        for i, (layer, by, region) in enumerate(
-            zip(frame["layer"], frame["by"], frame["region"], strict=True)
-        ):
-            key = (str(layer), str(by), dates["period_start"].iat[i], dates["period_end"].iat[i])
-            entry = self._index.setdefault(
-                key,
-                {"from": dates["from_snapshot"].iat[i], "to": dates["to_snapshot"].iat[i],
-                 "source": str(frame["source"].iat[i]), "regions": {}},
-            )  # fmt: skip
-            values = (float(frame["gained_km2"].iat[i]), float(frame["lost_km2"].iat[i]),
-                      float(frame["net_km2"].iat[i]))  # fmt: skip
-            entry["regions"][str(region)] = values
+        columns = [frame[c].astype(str).tolist() for c in ("layer", "by", "region", "source")]
+        values = frame[["gained_km2", "lost_km2", "net_km2"]].to_numpy(dtype=float).tolist()
+        for i, (layer, by, region, source) in enumerate(zip(*columns, strict=True)):
+            key = (layer, by, dates["period_start"][i], dates["period_end"][i])
+            entry = self._index.get(key)
+            if entry is None:
+                entry = self._index[key] = {"from": dates["from_snapshot"][i],
+                                            "to": dates["to_snapshot"][i],
+                                            "source": source, "regions": {}}  # fmt: skip
+            entry["regions"][region] = tuple(values[i])
 
     @classmethod
     def read(cls, path: Path) -> PeriodTable | None:

@@ -82,6 +82,9 @@ class FileStore(BundledFiles):
         self.user_dir = Path(user_dir) if user_dir else user_data_dir()
         self._lock = threading.Lock()
         self._extra: dict[str, gpd.GeoDataFrame] = {}
+        self._load_lock = threading.RLock()
+        self._compact: pd.DataFrame | None = None
+        self._event_columns = None
 
     @cached_property
     def regions(self) -> Regions:
@@ -93,16 +96,20 @@ class FileStore(BundledFiles):
         """Control snapshots, clipped with :attr:`regions`."""
         return Territory.from_data_dir(self.data_dir, self.regions)
 
-    @cached_property
+    @property
     def _resident(self) -> pd.DataFrame:
-        """Bundled and saved events as one compact table (:mod:`geo.eventtable`)."""
+        """Bundled and saved events as one compact table (:mod:`geo.eventtable`), read
+        once; a thread that asks while another is reading waits for that read."""
         from geo.eventtable import read_compact
 
-        paths = sorted(self.data_dir.glob("events_*.parquet"))
-        user = self.user_dir / "datasets"
-        if user.is_dir():
-            paths += sorted(user.glob("*.parquet"))
-        return read_compact(paths)
+        with self._load_lock:
+            if self._compact is None:
+                paths = sorted(self.data_dir.glob("events_*.parquet"))
+                user = self.user_dir / "datasets"
+                if user.is_dir():
+                    paths += sorted(user.glob("*.parquet"))
+                self._compact = read_compact(paths)
+            return self._compact
 
     def _all_events(self) -> gpd.GeoDataFrame:
         from geo.eventtable import materialise
@@ -112,11 +119,18 @@ class FileStore(BundledFiles):
         events = materialise(self._resident)
         return _concat([events, *extra]) if extra else events
 
-    @cached_property
+    @property
     def _columns(self):
         from geo.columns import EventColumns
 
-        return EventColumns(self._resident)
+        with self._load_lock:
+            if self._event_columns is None:
+                self._event_columns = EventColumns(self._resident)
+            return self._event_columns
+
+    def preload(self) -> None:
+        """Start reading the events on a background thread (later readers wait for it)."""
+        threading.Thread(target=self.columns, name="frontline-preload", daemon=True).start()
 
     def columns(self):
         """The events as :class:`geo.columns.EventColumns` (binary search on dates,
@@ -217,8 +231,8 @@ class FileStore(BundledFiles):
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        self.__dict__.pop("_resident", None)
-        self.__dict__.pop("_columns", None)
+        with self._load_lock:
+            self._compact = self._event_columns = None
         return target
 
 

@@ -114,3 +114,15 @@ def test_dates_sort_before_ids_in_byte_order(tmp_path):
     assert list(out["event_id"]) == ["Z", "B", "b", "a"]  # "B" < "b" in byte order
     assert list(out["date"].dt.date) == [dt.date(2024, 1, d) for d in (1, 2, 2, 3)]
     assert out.geometry.x.tolist() == [4.0, 2.0, 1.0, 3.0]
+
+
+def test_files_with_and_without_dictionary_encoding_merge(tmp_path):
+    real = materialise(read_compact(sorted(bundled_data_dir().glob("events_*.parquet"))))
+    a, b = real.iloc[:50], real.iloc[50:120]
+    a.to_parquet(tmp_path / "a.parquet")  # categoricals as Arrow dictionaries
+    plain = b.copy()
+    for col in ("dataset", "event_type", "sub_event_type"):
+        plain[col] = plain[col].astype("string")  # the same columns as plain strings
+    plain.to_parquet(tmp_path / "b.parquet")
+    merged = materialise(read_compact([tmp_path / "b.parquet", tmp_path / "a.parquet"]))
+    assert_frame_equal(_plain(merged), _plain(real.iloc[:120].reset_index(drop=True)))
