@@ -13,6 +13,7 @@ from dashboard.i18n import t
 from dashboard.pages import explorer
 from dashboard.settings import Settings
 from dashboard.state import lang_from_accept_language, parse_search
+from geo.errors import FrontlineError
 from geo.store import open_store
 
 __all__ = ["create_app"]
@@ -51,12 +52,31 @@ def _warm(store):
     return loading.result  # re-raises what failed while loading
 
 
+def _warm_default_view(store) -> None:
+    """Compute what the default view shows that does not depend on the events (the
+    control layers, the period's change, the claims, the basemap's display geometry)
+    while the events are still loading on the other thread."""
+    from dashboard.callbacks.claims import claim_checks
+    from dashboard.callbacks.map import base_layers
+    from dashboard.figures.geometry import map_layers
+    from dashboard.state import ViewState
+
+    try:
+        claim_checks(store)
+        b = base_layers(store, ViewState())
+        # The display GeoJSON (simplified per zoom) is cached by geometry: build it once.
+        map_layers(b["territory"], b["gained"], b["lost"], b["admin1"], b["countries"])
+    except FrontlineError as exc:  # e.g. a data folder whose record ends before the default
+        log.info("default view not warmed: %s", exc)
+
+
 def create_app(settings: Settings | None = None, store=None) -> Dash:
     """Build the Dash app for ``settings`` over ``store`` (default: the bundled files)."""
     settings = settings or Settings()
     store = store or open_store(settings.store, user_dir=settings.data_dir)
     wait_for_events = _warm(store)
     _attach_cache(store, settings)
+    _warm_default_view(store)
     app = Dash(
         __name__,
         title="Frontline",

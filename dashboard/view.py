@@ -24,7 +24,17 @@ from dashboard.state import ViewState
 from geo import aggregate, alerts
 from geo.errors import FrontlineError
 
-__all__ = ["MAP_TERRITORY_LAYERS", "View", "cached", "compute_view", "event_by_id", "hidden_count"]
+__all__ = [
+    "MAP_TERRITORY_LAYERS",
+    "View",
+    "cached",
+    "compute_view",
+    "event_by_id",
+    "hidden_count",
+    "view_alerts",
+    "view_change",
+    "view_snapshots",
+]
 
 #: Control layers drawn on the map, as they stood at the end of the period.
 MAP_TERRITORY_LAYERS = ("russian_held", "unknown_status", "ua_held_in_russia")
@@ -75,7 +85,7 @@ def hidden_count(store, state: ViewState) -> tuple[int, int]:
     return len(without) - shown, region_level
 
 
-def _change(store, state: ViewState, regions: tuple[str, ...]):
+def view_change(store, state: ViewState, regions: tuple[str, ...]):
     """Territory change over the period (or the error that says why there is none)."""
 
     def compute():
@@ -103,7 +113,7 @@ def _series(store, state: ViewState) -> list[dict] | FrontlineError:
     return cached(store, key, compute)
 
 
-def _snapshots(store, state: ViewState) -> dict:
+def view_snapshots(store, state: ViewState) -> dict:
     """Control geometry per layer early on ``date_to``: the front as the period ended."""
 
     def compute():
@@ -118,7 +128,11 @@ def _snapshots(store, state: ViewState) -> dict:
     return cached(store, ("snapshots", state.date_to), compute)
 
 
-def _alerts(store, state: ViewState) -> dict:
+def view_alerts(store, state: ViewState) -> dict | None:
+    """Air-raid alert hours for the period (None when the layer is off)."""
+    if not state.alerts:
+        return None
+
     def compute():
         try:
             hours = alerts.alert_hours(
@@ -185,8 +199,12 @@ def _compute_view(store, state: ViewState, events, cols=None, pos=None) -> dict:
     else:
         frame, totals = events, aggregate.totals(events)
         datasets = sorted(set(events["dataset"].astype(str))) if len(events) else []
-    hidden, region_level = hidden_count(store, state)
-    change = _change(store, state, state.regions)
+    if cols is not None and state.precision is None:
+        # Nothing hidden: the view's own rows say how many "exact only" would hide.
+        hidden, region_level = 0, int((cols.precision[pos] > 1).sum())
+    else:
+        hidden, region_level = hidden_count(store, state)
+    change = view_change(store, state, state.regions)
     series = _series(store, state)
     out = {
         "totals": totals,
@@ -196,8 +214,8 @@ def _compute_view(store, state: ViewState, events, cols=None, pos=None) -> dict:
         "change": None if isinstance(change, FrontlineError) else change,
         "change_error": str(change) if isinstance(change, FrontlineError) else None,
         "series": [] if isinstance(series, FrontlineError) else series,
-        "snapshots": _snapshots(store, state),
-        "alerts": _alerts(store, state) if state.alerts else None,
+        "snapshots": view_snapshots(store, state),
+        "alerts": view_alerts(store, state),
         "datasets": datasets,
     }
     if events is not None:

@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 import threading
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
@@ -165,6 +166,18 @@ class FileStore(BundledFiles):
         if query is None:
             return self.take(np.arange(len(cols)))
         return self.take(cols.positions(query))
+
+    def rows(self, positions, columns: Iterable[str]) -> pd.DataFrame:
+        """Some columns of the events at ``positions``, without geometry (``lon``/``lat``
+        give the coordinates); repetitive text may be categorical."""
+        columns = list(columns)
+        if self.columns() is None:
+            events = self._all_events().take(positions)
+            out = pd.DataFrame({c: events[c] for c in columns if c not in ("lon", "lat")})
+            out["lon"], out["lat"] = events.geometry.x.to_numpy(), events.geometry.y.to_numpy()
+            return out[columns].reset_index(drop=True)
+        take = np.asarray(positions, dtype=np.int64)
+        return self._resident[columns].take(take).reset_index(drop=True)
 
     def column(self, name: str) -> pd.Series:
         """One column of :meth:`events` over every row (row positions as :meth:`positions`),

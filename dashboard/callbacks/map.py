@@ -19,8 +19,9 @@ from dashboard.figures.palette import BINS_COLOURSCALE
 from dashboard.formatting import fmt_int
 from dashboard.i18n import t
 from dashboard.state import ViewState
-from dashboard.view import cached, compute_view, hidden_count
+from dashboard.view import cached, compute_view, view_alerts, view_change, view_snapshots
 from geo import aggregate, gazetteer
+from geo.errors import FrontlineError
 
 __all__ = [
     "MAX_DRAWN",
@@ -41,6 +42,8 @@ MAX_DRAWN = 20_000
 # wide screen never misses events at its edges.
 _VIEW_PX = (1600, 1000)
 _CELLS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0)
+_MARKER_COLUMNS = ("event_id", "date", "event_type", "location", "admin1", "geo_precision",
+                   "fatalities", "lon", "lat")  # fmt: skip
 
 
 def visible_bbox(viewport: dict | None):
@@ -102,7 +105,9 @@ def event_layer(store, state: ViewState, viewport: dict | None) -> list:
     cols = store.columns()
     if key[0] == "points":
         vis = cols.in_bbox(pos, key[1]) if key[1] else pos
-        return event_traces(store.take(vis), lang, lambda k: t(k, lang), None)
+        # The compact rows with what the markers and hovers show: no geometry is built.
+        rows = store.rows(vis, _MARKER_COLUMNS)
+        return event_traces(rows, lang, lambda k: t(k, lang), None)
     cell = key[1]
     bins = aggregate.spatial_bins(cols.x[pos], cols.y[pos], cell_deg=cell)
     lon, lat, counts = bins["lon"].to_numpy(), bins["lat"].to_numpy(), bins["count"].to_numpy()
@@ -140,33 +145,41 @@ def base_key(state: ViewState, viewport: dict | None, version: int = 0) -> str:
                  tolerance_for_zoom(zoom)))  # fmt: skip
 
 
-def map_figure(store, state: ViewState, viewport: dict | None = None, version: int = 0) -> dict:
-    """The map figure for ``state`` (a dict; cached per base key and event render key)."""
+def base_layers(store, state: ViewState) -> dict:
+    """What the map draws besides the events, as build_map's arguments: control at the end
+    of the period, the period's gains and losses, borders, labels, alert hours. Needs no
+    event (so the server can prepare the default view while the events load)."""
+    layers = state.layers
+    snapshots = view_snapshots(store, state)
+    territory = {k: s.geometry for k, s in snapshots.items()} if "territory" in layers else {}
+    change = view_change(store, state, state.regions) if "changes" in layers else None
+    if isinstance(change, FrontlineError):
+        change = None
+    admin1 = store.regions.admin1
+    return {
+        "territory": territory,
+        "gained": change.gained if change is not None else _EMPTY,
+        "lost": change.lost if change is not None else _EMPTY,
+        "admin1": admin1 if "borders" in layers else admin1.iloc[0:0],
+        "countries": store.regions.countries,
+        "labels": cached(store, ("labels",), lambda: gazetteer.labels(store.places, limit=200)),
+    }
+
+
+def base_figure(store, state: ViewState, viewport: dict | None = None, version: int = 0) -> dict:
+    """The map without events (empty event slots), cached per :func:`base_key`."""
     viewport = viewport or {}
-    key = ("map", base_key(state, viewport, version), state.key(),
-           render_key(store, state, viewport))  # fmt: skip
 
     def compute():
-        view = compute_view(store, state)
-        layers = state.layers
-        territory = (
-            {k: s.geometry for k, s in view["snapshots"].items()} if "territory" in layers else {}
-        )
-        change = view["change"] if "changes" in layers else None
-        admin1 = store.regions.admin1
         center = None
         if viewport.get("lat") is not None:
             center = (viewport["lat"], viewport["lon"])  # build_map takes (lat, lon)
+        alerts = view_alerts(store, state)
         return build_map(
             events=None,
-            event_data=event_layer(store, state, viewport) if "events" in layers else [],
-            territory=territory,
-            gained=change.gained if change is not None else _EMPTY,
-            lost=change.lost if change is not None else _EMPTY,
-            admin1=admin1 if "borders" in layers else admin1.iloc[0:0],
-            countries=store.regions.countries,
-            labels=gazetteer.labels(store.places, limit=200),
-            alert_hours=view["alerts"]["hours"] if view["alerts"] else None,
+            event_data=[],
+            **base_layers(store, state),
+            alert_hours=alerts["hours"] if alerts else None,
             lang=state.lang,
             theme=state.theme,
             basemap=state.basemap,
@@ -176,12 +189,21 @@ def map_figure(store, state: ViewState, viewport: dict | None = None, version: i
             t=lambda key: t(key, state.lang),
         )
 
-    return cached(store, key, compute)
+    return cached(store, ("map-base", base_key(state, viewport, version)), compute)
+
+
+def map_figure(store, state: ViewState, viewport: dict | None = None, version: int = 0) -> dict:
+    """The map figure for ``state``: :func:`base_figure` with the event slots filled."""
+    base = base_figure(store, state, viewport, version)
+    events = event_layer(store, state, viewport) if "events" in state.layers else []
+    keep = base["data"][: len(base["data"]) - len(TRACE_ORDER)]
+    return {"data": [*keep, *event_slots(events)], "layout": base["layout"]}
 
 
 def precision_note(store, state: ViewState) -> str:
     """ "hides 12 region-level events" / "would hide 12 …", in the reader's language."""
-    hidden, region_level = hidden_count(store, state)
+    view = compute_view(store, state)
+    hidden, region_level = view["hidden"], view["region_level"]
     if state.precision is not None:
         return t("filters.hidden", state.lang, n=fmt_int(hidden, state.lang))
     return t("filters.would_hide", state.lang, n=fmt_int(region_level, state.lang))
@@ -223,10 +245,5 @@ def slots_patch(patch: Patch, figure: dict, events: list[dict]) -> Patch:
 
 def events_patch(store, state: ViewState, viewport, version: int) -> Patch:
     """A Patch replacing the map's event slots (basemap, layers and layout stay)."""
-    figure = map_figure(store, state, viewport, version)
-    return slots_patch(Patch(), figure, [tr for tr in figure["data"] if _is_events(tr)])
-
-
-def _is_events(trace: dict) -> bool:
-    meta = trace.get("meta")
-    return isinstance(meta, dict) and meta.get("role") == "events" and len(trace["lon"]) > 0
+    events = event_layer(store, state, viewport) if "events" in state.layers else []
+    return slots_patch(Patch(), base_figure(store, state, viewport, version), events)

@@ -106,6 +106,13 @@ def _point_hover(events: pd.DataFrame, lang: str, t: Translate, label: str) -> l
     ).tolist()
 
 
+def _lonlat(frame) -> tuple[np.ndarray, np.ndarray]:
+    # Events come as a GeoDataFrame, or as the file store's compact rows (lon/lat columns).
+    if "lon" in frame.columns:
+        return frame["lon"].to_numpy(dtype=float), frame["lat"].to_numpy(dtype=float)
+    return frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
+
+
 def _type_key(event_type: str) -> str:
     return event_type if event_type in EVENT_TYPE_COLOURS else "other"
 
@@ -113,11 +120,13 @@ def _type_key(event_type: str) -> str:
 def event_traces(events, lang: str = "en", t: Translate = lambda k: k, zoom=None) -> list[dict]:
     """The non-empty event traces of the map (kinds in :data:`TRACE_ORDER` order).
 
-    Exact and near events (``geo_precision`` 1–2) are circles, one trace per event type,
-    ``customdata[i] = [event_id]``. Above :data:`MAX_POINTS` of them, one trace of grid bins
-    replaces them (size and colour by count; ``customdata = [count, west, south, east,
-    north]``). Region-level events (precision 3) are never drawn as exact points: one trace
-    of large translucent circles, one per place, ``customdata = ["id1,id2,...", count]``.
+    ``events``: a GeoDataFrame in the canonical schema, or rows with ``lon``/``lat``
+    columns instead of geometry. Exact and near events (``geo_precision`` 1–2) are
+    circles, one trace per event type, ``customdata[i] = [event_id]``. Above
+    :data:`MAX_POINTS` of them, one trace of grid bins replaces them (size and colour by
+    count; ``customdata = [count, west, south, east, north]``). Region-level events
+    (precision 3) are never drawn as exact points: one trace of large translucent circles,
+    one per place, ``customdata = ["id1,id2,...", count]``.
     ``zoom`` is accepted for future zoom-dependent binning; bins follow the events' extent.
     """
     if events is None or len(events) == 0:
@@ -165,8 +174,8 @@ def _points_trace(part, kind: str, lang: str, t: Translate) -> dict:
     name = t(f"type.{kind}")
     return {
         "type": "scattermap",
-        "lon": part.geometry.x.to_numpy(),
-        "lat": part.geometry.y.to_numpy(),
+        "lon": _lonlat(part)[0],
+        "lat": _lonlat(part)[1],
         "mode": "markers",
         "name": name,
         "marker": {"size": 8, "color": event_colour(kind), "opacity": 0.9},
@@ -179,7 +188,7 @@ def _points_trace(part, kind: str, lang: str, t: Translate) -> dict:
 
 
 def _bins_trace(exact, lang: str, t: Translate) -> dict:
-    x, y, counts, cell = grid_bins(exact.geometry.x.to_numpy(), exact.geometry.y.to_numpy())
+    x, y, counts, cell = grid_bins(*_lonlat(exact))
     label = t("hover.count")
     hover = [f"{label}: {fmt_number(int(c), lang)}" for c in counts]
     half = cell / 2
@@ -207,8 +216,8 @@ def _bins_trace(exact, lang: str, t: Translate) -> dict:
 def _region_trace(region, lang: str, t: Translate) -> dict:
     frame = pd.DataFrame(
         {
-            "lon": region.geometry.x.round(3).to_numpy(),
-            "lat": region.geometry.y.round(3).to_numpy(),
+            "lon": np.round(_lonlat(region)[0], 3),
+            "lat": np.round(_lonlat(region)[1], 3),
             "event_id": region["event_id"].astype(str).to_numpy(),
             "place": region["admin1"].astype("string").fillna(region["location"].astype("string")),
         }
