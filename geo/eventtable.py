@@ -187,7 +187,9 @@ def materialise(compact: pd.DataFrame) -> gpd.GeoDataFrame:
     for col, dtype in EVENT_DTYPES.items():
         values = compact[col]
         if col in COMPACT_CATEGORIES:
-            values = values.astype(dtype)
+            # Through the row values: astype on a categorical converts every category
+            # (thousands of places) even for a page of ten rows.
+            values = pd.Series(pd.array(values.to_numpy(dtype=object, na_value=None), dtype=dtype))
         data[col] = values.array  # the values, not the index: slices keep their positions
     frame = pd.DataFrame(data, index=pd.RangeIndex(len(compact)))
     points = gpd.points_from_xy(compact["lon"].to_numpy(), compact["lat"].to_numpy(), crs=4326)
