@@ -60,9 +60,11 @@ def _warm_default_view(store) -> None:
     from dashboard.callbacks.map import base_layers
     from dashboard.figures.geometry import map_layers
     from dashboard.state import ViewState
+    from dashboard.view import view_series
 
     try:
         claim_checks(store)
+        view_series(store, ViewState())  # also checks the precomputed periods' fingerprint
         b = base_layers(store, ViewState())
         # The display GeoJSON (simplified per zoom) is cached by geometry: build it once.
         map_layers(b["territory"], b["gained"], b["lost"], b["admin1"], b["countries"])

@@ -33,6 +33,7 @@ __all__ = [
     "hidden_count",
     "view_alerts",
     "view_change",
+    "view_series",
     "view_snapshots",
 ]
 
@@ -97,7 +98,7 @@ def view_change(store, state: ViewState, regions: tuple[str, ...]):
     return cached(store, ("change", state.date_from, state.date_to, regions), compute)
 
 
-def _series(store, state: ViewState) -> list[dict] | FrontlineError:
+def view_series(store, state: ViewState) -> list[dict] | FrontlineError:
     # km² per day would be noise on DeepState's daily maps: a day view still shows weeks.
     by = state.by if state.by in ("week", "month") else "week"
 
@@ -205,7 +206,7 @@ def _compute_view(store, state: ViewState, events, cols=None, pos=None) -> dict:
     else:
         hidden, region_level = hidden_count(store, state)
     change = view_change(store, state, state.regions)
-    series = _series(store, state)
+    series = view_series(store, state)
     out = {
         "totals": totals,
         "counts": aggregate.event_counts(frame, state.by, state.date_from, state.date_to),
