@@ -5,6 +5,8 @@ from __future__ import annotations
 URL = "url"
 RELOAD = "reload"  # a second Location with refresh=True: a language change re-renders the page
 STATE = "view-state"
+#: Language and theme only: what the panels that ignore the filters listen to.
+UI = "ui-state"
 DATA_VERSION = "data-version"  # bumped when an upload adds a dataset
 ERROR = "error-alert"
 ROOT = "root"

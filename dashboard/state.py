@@ -27,6 +27,7 @@ __all__ = [
     "ViewState",
     "lang_from_accept_language",
     "parse_search",
+    "ui_part",
 ]
 
 DEFAULT_FROM = dt.date(2024, 10, 1)
@@ -295,3 +296,9 @@ def dates_from_range(start: str, end: str) -> tuple[dt.date, dt.date]:
     if date_to <= first:
         date_to = first + dt.timedelta(days=1)
     return first, date_to
+
+
+def ui_part(state: ViewState) -> dict:
+    """The part of the state that panels independent of the filters depend on (the claims,
+    the event details, the theme): a filter change does not fire their callbacks."""
+    return {"lang": state.lang, "theme": state.theme}

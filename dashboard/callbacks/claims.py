@@ -8,7 +8,6 @@ from dash import Input, Output, html
 from dashboard import ids
 from dashboard.formatting import fmt_date_range, fmt_km2
 from dashboard.i18n import t
-from dashboard.state import ViewState
 from dashboard.view import cached
 from geo.claims import check_claim, load_claims
 from geo.errors import FrontlineError
@@ -75,6 +74,6 @@ def claims_panel(store, lang: str) -> list:
 def register(app, store, settings) -> None:
     """Attach the claims callback (depends only on the language)."""
 
-    @app.callback(Output(ids.CLAIMS, "children"), Input(ids.STATE, "data"))
-    def update_claims(data):
-        return claims_panel(store, ViewState.from_dict(data).lang)
+    @app.callback(Output(ids.CLAIMS, "children"), Input(ids.UI, "data"))
+    def update_claims(ui):
+        return claims_panel(store, (ui or {}).get("lang", "en"))

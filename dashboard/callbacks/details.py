@@ -8,7 +8,6 @@ from dash import Input, Output, html
 from dashboard import ids
 from dashboard.formatting import fmt_date, fmt_int
 from dashboard.i18n import STRINGS, t
-from dashboard.state import ViewState
 from dashboard.view import event_by_id
 
 __all__ = ["details_panel", "register"]
@@ -78,8 +77,8 @@ def register(app, store, settings) -> None:
     @app.callback(
         Output(ids.DETAILS, "children"),
         Input(ids.OPEN_EVENT, "data"),
-        Input(ids.STATE, "data"),
+        Input(ids.UI, "data"),
         Input(ids.DATA_VERSION, "data"),
     )
-    def update_details(event_id, data, _version):
-        return details_panel(store, event_id, ViewState.from_dict(data).lang)
+    def update_details(event_id, ui, _version):
+        return details_panel(store, event_id, (ui or {}).get("lang", "en"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dash import Input, Output, State
 
 from dashboard import ids
-from dashboard.state import ViewState
 
 __all__ = ["register", "with_theme"]
 
@@ -22,8 +21,8 @@ def register(app, store, settings) -> None:
 
     @app.callback(
         Output(ids.ROOT, "className"),
-        Input(ids.STATE, "data"),
+        Input(ids.UI, "data"),
         State(ids.ROOT, "className"),
     )
-    def theme(data, current):
-        return with_theme(current, ViewState.from_dict(data).theme)
+    def theme(ui, current):
+        return with_theme(current, (ui or {}).get("theme", "light"))

@@ -16,7 +16,13 @@ from dash import Input, Output, State, ctx, no_update
 from dashboard import ids
 from dashboard.i18n import t
 from dashboard.pages.routes import resolve
-from dashboard.state import ViewState, dates_from_range, parse_search, state_from_controls
+from dashboard.state import (
+    ViewState,
+    dates_from_range,
+    parse_search,
+    state_from_controls,
+    ui_part,
+)
 from geo.errors import FrontlineError
 
 __all__ = ["CONTROLS", "controls_from_state", "register"]
@@ -105,6 +111,7 @@ def register(app, store, settings) -> None:
     @app.callback(
         Output(ids.URL, "search"),
         Output(ids.STATE, "data"),
+        Output(ids.UI, "data"),
         Output(ids.VIEWPORT, "data"),
         Output(ids.OPEN_EVENT, "data"),
         Output(ids.RELOAD, "href"),
@@ -119,6 +126,7 @@ def register(app, store, settings) -> None:
         Input(ids.DETAILS_CLOSE, "n_clicks"),
         Input(ids.TABLE, "active_cell"),
         State(ids.STATE, "data"),
+        State(ids.UI, "data"),
         State(ids.VIEWPORT, "data"),
         State(ids.OPEN_EVENT, "data"),
         State(ids.URL, "pathname"),
@@ -126,9 +134,18 @@ def register(app, store, settings) -> None:
     def sync(search, *args):
         n = len(CONTROLS)
         values = list(args[:n])
-        map_relayout, map_click, timeline_relayout, _close, cell, data, viewport, event, path = (
-            args[n:]
-        )
+        (
+            map_relayout,
+            map_click,
+            timeline_relayout,
+            _close,
+            cell,
+            data,
+            ui,
+            viewport,
+            event,
+            path,
+        ) = args[n:]
         current = ViewState.from_dict(data).replace(**(viewport or {}), event=event)
         trigger = ctx.triggered_id
         errors: list[str] = []
@@ -173,6 +190,7 @@ def register(app, store, settings) -> None:
         return (
             new_search if new_search != (search or "") else no_update,
             data_part if data_part != data else no_update,
+            ui_part(state) if ui_part(state) != ui else no_update,
             _viewport(state) if _viewport(state) != viewport else no_update,
             state.event if state.event != event else no_update,
             reload,

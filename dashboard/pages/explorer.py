@@ -15,6 +15,7 @@ from dashboard.state import (
     LAYER_CHOICES,
     VIEW_CHOICES,
     ViewState,
+    ui_part,
 )
 from dashboard.view import cached
 from geo.schema import EVENT_TYPES
@@ -259,6 +260,7 @@ def layout(
             dcc.Store(
                 id=ids.STATE, data=state.replace(lat=None, lon=None, z=None, event=None).to_dict()
             ),
+            dcc.Store(id=ids.UI, data=ui_part(state)),
             dcc.Store(id=ids.DATA_VERSION, data=0),
             dcc.Store(id=ids.VIEWPORT, data=viewport),
             dcc.Store(id=ids.OPEN_EVENT, data=state.event),
