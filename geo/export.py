@@ -119,13 +119,16 @@ def neutralise_formula(value):
 
 
 def _export_frame(events: pd.DataFrame) -> pd.DataFrame:
-    geom = events.geometry.values
     out = pd.DataFrame(
         {c: events[c] for c in EXPORT_COLUMNS if c in events.columns},
         index=events.index,
     )
-    out["longitude"] = np.round(shapely.get_x(geom), 6)
-    out["latitude"] = np.round(shapely.get_y(geom), 6)
+    if "lon" in events.columns:  # compact rows of the file store (geo.eventtable)
+        x, y = events["lon"].to_numpy(dtype=float), events["lat"].to_numpy(dtype=float)
+    else:
+        x, y = shapely.get_x(events.geometry.values), shapely.get_y(events.geometry.values)
+    out["longitude"] = np.round(x, 6)
+    out["latitude"] = np.round(y, 6)
     out["date"] = pd.to_datetime(events["date"]).dt.strftime("%Y-%m-%d")
     return out[[c for c in EXPORT_COLUMNS if c in out.columns]].reset_index(drop=True)
 
@@ -142,6 +145,20 @@ def iter_events_csv(events: pd.DataFrame, chunk_rows: int = 100_000):
     yield ",".join(c for c in EXPORT_COLUMNS if c in _available(events)) + "\n"
     for start in range(0, len(events), chunk_rows):
         yield _csv_rows(events.iloc[start : start + chunk_rows])
+
+
+def iter_chunks_csv(chunks):
+    """:func:`iter_events_csv` over an iterable of row chunks (GeoDataFrames or compact
+    rows with ``lon``/``lat``), read one at a time: the header comes from the first."""
+    header = None
+    for chunk in chunks:
+        if header is None:
+            header = ",".join(c for c in EXPORT_COLUMNS if c in _available(chunk)) + "\n"
+            yield header
+        if len(chunk):
+            yield _csv_rows(chunk)
+    if header is None:
+        yield ",".join(EXPORT_COLUMNS) + "\n"
 
 
 def _available(events: pd.DataFrame) -> set[str]:
@@ -179,9 +196,10 @@ def _write_csv(frame: pd.DataFrame) -> str:
     columns = {}
     for col in frame.columns:
         column = frame[col]
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            column = column.astype("string")
-        columns[col] = pa.array(column, from_pandas=True)
+        array = pa.array(column, from_pandas=True)
+        if pa.types.is_dictionary(array.type):
+            array = array.dictionary_decode()  # written as text, quoted only when needed
+        columns[col] = array
     table = pa.table(columns)
     sink = pa.BufferOutputStream()
     # Arrow quotes every header name; ours are plain identifiers, written as they are.

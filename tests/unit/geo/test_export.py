@@ -104,3 +104,20 @@ def test_data_version_is_stable(store):
     assert export.data_version(store.data_dir) == export.data_version(store.data_dir)
     assert len(export.data_version(store.data_dir)) == 12
     assert box(0, 0, 1, 1).area == 1  # the fixture module imports shapely helpers it uses
+
+
+def test_csv_of_compact_chunks_equals_csv_of_events(store):
+    # The API streams large exports as chunks of compact rows (lon/lat, categorical text);
+    # the bytes must be those of the GeoDataFrame path.
+    from geo.export import EXPORT_COLUMNS, events_csv, iter_chunks_csv
+    from geo.query import Query
+    from geo.schema import EVENT_DTYPES
+
+    query = Query.from_params({"from": "2022-01-01", "to": "2025-01-01"})
+    pos = store.positions(query)
+    columns = [*(c for c in EXPORT_COLUMNS if c in EVENT_DTYPES), "lon", "lat"]
+    chunks = (store.rows(pos[i : i + 333], columns) for i in range(0, len(pos), 333))
+    streamed = "".join(iter_chunks_csv(chunks))
+    assert len(pos) > 1000
+    assert streamed == events_csv(store.events(query))
+    assert "".join(iter_chunks_csv(iter(()))).startswith("event_id,dataset,")
