@@ -79,29 +79,34 @@ def _cell(zoom) -> float:
     return next((c for c in _CELLS if c >= target), 5.0)
 
 
-def render_key(store, state: ViewState, viewport: dict | None) -> tuple:
-    """What decides the event layer: points in the visible box, or bins at a cell size."""
+def render_key(
+    store, state: ViewState, viewport: dict | None, max_points: int = MAX_DRAWN
+) -> tuple:
+    """What decides the event layer: points in the visible box (at most ``max_points``),
+    or bins at a cell size."""
     view = compute_view(store, state)
     pos = view.get("positions")
     if pos is None or "events" not in state.layers:
         return ("all",)
     bbox = visible_bbox(viewport)
     vis = store.columns().in_bbox(pos, bbox) if bbox else pos
-    if len(vis) <= MAX_DRAWN:
+    if len(vis) <= max_points:
         return ("points", points_box(viewport))
     return ("bins", _cell((viewport or {}).get("z")))
 
 
-def event_layer(store, state: ViewState, viewport: dict | None) -> list:
+def event_layer(
+    store, state: ViewState, viewport: dict | None, max_points: int = MAX_DRAWN
+) -> list:
     """The event traces for ``state`` at ``viewport``: markers for the events in the
-    visible box when there are at most :data:`MAX_DRAWN`, else one trace of square bins
+    visible box when there are at most ``max_points``, else one trace of square bins
     over all filtered events (their counts add up to the filtered total)."""
     view = compute_view(store, state)
     pos = view.get("positions")
     lang = state.lang
     if pos is None:
         return event_traces(view["events"], lang, lambda k: t(k, lang), None)
-    key = render_key(store, state, viewport)
+    key = render_key(store, state, viewport, max_points)
     cols = store.columns()
     if key[0] == "points":
         vis = cols.in_bbox(pos, key[1]) if key[1] else pos

@@ -17,9 +17,12 @@ from dashboard.state import ViewState
 from dashboard.view import MAP_TERRITORY_LAYERS, cached
 from geo.errors import FrontlineError
 
-__all__ = ["playback_patch", "register", "step_date"]
+__all__ = ["KEYFRAME_EVERY", "PLAYBACK_MAX_POINTS", "playback_patch", "register", "step_date"]
 
 _STEP_DAYS = {"day": 1, "week": 7}
+#: Playback draws events as markers only while this few are in view (bins above).
+PLAYBACK_MAX_POINTS = 1_000
+KEYFRAME_EVERY = 8
 
 
 def step_date(state: ViewState, step: str, n: int) -> dt.date | None:
@@ -49,19 +52,32 @@ def _sources(store, state: ViewState, until: dt.date, zoom) -> dict:
     return cached(store, key, compute)
 
 
-def playback_patch(store, state: ViewState, viewport, version: int, until: dt.date) -> Patch:
+def playback_patch(
+    store, state: ViewState, viewport, version: int, until: dt.date, previous=None
+) -> Patch:
     """A Patch of the map as the view stood early on ``until``: that day's control
-    polygons, the ground gained/lost since the start, and the events dated before it."""
+    polygons, the ground gained/lost since the start, and the events dated before it.
+
+    Only the layers whose GeoJSON differs from the step shown before (``previous``, a
+    date) are sent; without ``previous`` (a key frame) all are. Events are drawn as
+    markers while at most :data:`PLAYBACK_MAX_POINTS` are in view, else as bins: a step
+    is a frame of an animation, and sends kilobytes, not the thousands of markers the
+    paused map may show.
+    """
     base = map_figure(store, state, viewport, version)
     zoom = (viewport or {}).get("z")
     patch = Patch()
     if "territory" in state.layers or "changes" in state.layers:
+        shown = _sources(store, state, previous, zoom) if previous else {}
         for index, geojson in _sources(store, state, until, zoom).items():
-            patch["layout"]["map"]["layers"][index]["source"] = geojson
+            if shown.get(index) != geojson:
+                patch["layout"]["map"]["layers"][index]["source"] = geojson
     if "events" in state.layers:
         # Before the first day nothing has happened yet: no event traces at all.
         upto = state.replace(date_to=until)
-        traces = event_layer(store, upto, viewport) if until > state.date_from else []
+        traces = []
+        if until > state.date_from:
+            traces = event_layer(store, upto, viewport, max_points=PLAYBACK_MAX_POINTS)
         slots_patch(patch, base, traces)
     return patch
 
@@ -93,6 +109,7 @@ def register(app, store, settings) -> None:
         Output(ids.PLAY_LABEL, "children"),
         Output(ids.PLAY_INTERVAL, "disabled", allow_duplicate=True),
         Output(ids.PLAY, "children", allow_duplicate=True),
+        Output(ids.MAP_KEY, "data", allow_duplicate=True),
         Input(ids.PLAY_INTERVAL, "n_intervals"),
         State(ids.PLAY_STEP, "value"),
         State(ids.STATE, "data"),
@@ -105,7 +122,13 @@ def register(app, store, settings) -> None:
         until = step_date(state, step or "day", n or 0)
         if until is None:
             # Past the end: stop; the map stays at the end of the period.
-            return no_update, no_update, True, t("play.play", state.lang)
-        patch = playback_patch(store, state, viewport, version or 0, until)
+            return no_update, no_update, True, t("play.play", state.lang), no_update
+        # Every KEYFRAME_EVERY steps all layers are sent again, so a step the browser
+        # missed (a dropped tick) cannot leave a stale layer on the map for long.
+        n = n or 0
+        previous = None if n % KEYFRAME_EVERY in (0, 1) else step_date(state, step or "day", n - 1)
+        patch = playback_patch(store, state, viewport, version or 0, until, previous)
         label = t("play.at", state.lang, date=fmt_date(until, state.lang))
-        return patch, label, no_update, no_update
+        # The map now shows a day inside the period: the next filter change must redraw
+        # it whole, not patch the events onto this day's layers.
+        return patch, label, no_update, no_update, None
