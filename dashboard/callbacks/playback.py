@@ -10,7 +10,7 @@ from dash import Input, Output, Patch, State, ctx, no_update
 
 from dashboard import ids
 from dashboard.callbacks.map import event_layer, map_figure, slots_patch
-from dashboard.figures.map import layer_sources
+from dashboard.figures.map import DEFAULT_ZOOM, LAYER_ORDER, layer_sources
 from dashboard.formatting import fmt_date
 from dashboard.i18n import t
 from dashboard.state import ViewState
@@ -23,6 +23,7 @@ _STEP_DAYS = {"day": 1, "week": 7}
 #: Playback draws events as markers only while this few are in view (bins above).
 PLAYBACK_MAX_POINTS = 1_000
 KEYFRAME_EVERY = 8
+_LINES = {i for i, name in enumerate(LAYER_ORDER) if name.endswith(".line")}
 
 
 def step_date(state: ViewState, step: str, n: int) -> dt.date | None:
@@ -65,12 +66,20 @@ def playback_patch(
     paused map may show.
     """
     base = map_figure(store, state, viewport, version)
+    # Frames of an animation: simplified for one zoom level out (a pixel, not half a
+    # pixel, of tolerance), half the vertices of the paused map. Areas are not affected.
     zoom = (viewport or {}).get("z")
+    zoom = (DEFAULT_ZOOM if zoom is None else float(zoom)) - 1
     patch = Patch()
     if "territory" in state.layers or "changes" in state.layers:
         shown = _sources(store, state, previous, zoom) if previous else {}
         for index, geojson in _sources(store, state, until, zoom).items():
-            if shown.get(index) != geojson:
+            if index in _LINES:
+                # The outline layers repeat their fill's GeoJSON: while playing, the fill's
+                # own outline draws the front; the next full redraw brings them back.
+                if previous is None:
+                    patch["layout"]["map"]["layers"][index]["visible"] = False
+            elif shown.get(index) != geojson:
                 patch["layout"]["map"]["layers"][index]["source"] = geojson
     if "events" in state.layers:
         # Before the first day nothing has happened yet: no event traces at all.

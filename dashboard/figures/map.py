@@ -87,23 +87,27 @@ def _each_distinct(values: pd.Series, fmt: Callable) -> pd.Series:
     return pd.Series(formatted[codes], index=values.index, dtype=object)
 
 
-def _point_hover(events: pd.DataFrame, lang: str, t: Translate, label: str) -> list[str]:
+def _point_customdata(events: pd.DataFrame, lang: str) -> list[list]:
+    """Per marker: ``[event_id, date, place, fatalities, precision]``, formatted for the
+    reader (dates and numbers in their language) and escaped (source text is shown as
+    text, never markup); the hover template around them is sent once per trace."""
     dates = _each_distinct(events["date"], lambda d: fmt_date(pd.Timestamp(d).date(), lang))
     fat = _each_distinct(
         events["fatalities"], lambda v: fmt_number(None if pd.isna(v) else int(v), lang)
     )
     loc = _hover_strings(events["location"])
     prec = events["geo_precision"].astype("string").fillna("–").astype(object)
+    ids = events["event_id"].astype(str)
+    return list(map(list, zip(ids, dates, loc, fat, prec, strict=True)))
+
+
+def _point_template(label: str, t: Translate) -> str:
     return (
-        f"<b>{html.escape(label)}</b><br>{t('hover.date')}: "
-        + dates
-        + f"<br>{t('hover.location')}: "
-        + loc
-        + f"<br>{t('hover.fatalities')}: "
-        + fat
-        + f"<br>{t('hover.precision')}: "
-        + prec
-    ).tolist()
+        f"<b>{html.escape(label)}</b><br>{t('hover.date')}: %{{customdata[1]}}"
+        f"<br>{t('hover.location')}: %{{customdata[2]}}"
+        f"<br>{t('hover.fatalities')}: %{{customdata[3]}}"
+        f"<br>{t('hover.precision')}: %{{customdata[4]}}<extra></extra>"
+    )
 
 
 def _lonlat(frame) -> tuple[np.ndarray, np.ndarray]:
@@ -122,7 +126,8 @@ def event_traces(events, lang: str = "en", t: Translate = lambda k: k, zoom=None
 
     ``events``: a GeoDataFrame in the canonical schema, or rows with ``lon``/``lat``
     columns instead of geometry. Exact and near events (``geo_precision`` 1–2) are
-    circles, one trace per event type, ``customdata[i] = [event_id]``. Above
+    circles, one trace per event type, ``customdata[i] = [event_id, date, place,
+    fatalities, precision]`` shown by the trace's ``hovertemplate``. Above
     :data:`MAX_POINTS` of them, one trace of grid bins replaces them (size and colour by
     count; ``customdata = [count, west, south, east, north]``). Region-level events
     (precision 3) are never drawn as exact points: one trace of large translucent circles,
@@ -179,9 +184,10 @@ def _points_trace(part, kind: str, lang: str, t: Translate) -> dict:
         "mode": "markers",
         "name": name,
         "marker": {"size": 8, "color": event_colour(kind), "opacity": 0.9},
-        "customdata": [[i] for i in part["event_id"].astype(str).tolist()],
-        "hovertext": _point_hover(part, lang, t, name),
-        "hoverinfo": "text",
+        # Per marker only its values; the labels are in the template, once per trace
+        # (about 90 bytes a marker instead of 250 with a preformatted hover text).
+        "customdata": _point_customdata(part, lang),
+        "hovertemplate": _point_template(name, t),
         "below": "",
         "meta": {"role": "events", "kind": kind},
     }

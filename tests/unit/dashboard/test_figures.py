@@ -98,7 +98,7 @@ def test_one_trace_per_type_with_translated_names(tiny_inputs):
     names = [d.name for d in event_data(fig)]
     assert names == ["<type.Battles>", "<type.Protests>", "<events.region_level>"]
     battles = event_data(fig)[0]
-    assert [list(c) for c in battles.customdata] == [["t:1"]]
+    assert [c[0] for c in battles.customdata] == ["t:1"]  # the id a click opens
 
 
 def test_region_level_events_are_not_exact_points(tiny_inputs):
@@ -112,8 +112,10 @@ def test_region_level_events_are_not_exact_points(tiny_inputs):
 
 def test_german_hover_uses_german_numbers_and_dates(tiny_inputs):
     fig = build_map(**tiny_inputs, lang="de", t=tr)
-    hover = event_data(fig)[0].hovertext[0]
-    assert "1.234" in hover and "1. Oktober 2024" in hover
+    battles = event_data(fig)[0]
+    values = list(battles.customdata[0])
+    assert "1.234" in values and "1. Oktober 2024" in values
+    assert "%{customdata[1]}" in battles.hovertemplate and "<hover.date>" in battles.hovertemplate
 
 
 def test_bins_replace_points_above_max_points():
