@@ -21,7 +21,7 @@ __all__ = ["KEYFRAME_EVERY", "PLAYBACK_MAX_POINTS", "playback_patch", "register"
 
 _STEP_DAYS = {"day": 1, "week": 7}
 #: Playback draws events as markers only while this few are in view (bins above).
-PLAYBACK_MAX_POINTS = 1_000
+PLAYBACK_MAX_POINTS = 250
 KEYFRAME_EVERY = 8
 _LINES = {i for i, name in enumerate(LAYER_ORDER) if name.endswith(".line")}
 

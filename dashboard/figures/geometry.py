@@ -106,6 +106,10 @@ def display_geojson(geom, zoom: float | None = None) -> dict:
 
 def _convert(geom: shapely.Geometry, tolerance: float) -> dict:
     parts = [p for p in shapely.get_parts(geom) if p.geom_type in _KEEP and not p.is_empty]
+    # Polygons smaller than a pixel cannot be seen: the slivers a difference of two daily
+    # maps leaves where a border was redrawn (hundreds per day, a few hundredths of a km²
+    # in all) would otherwise be most of the bytes. Figures use the full geometry.
+    parts = [p for p in parts if "Polygon" not in p.geom_type or p.area >= tolerance**2]
     if not parts:
         return _EMPTY
     merged = shapely.GeometryCollection(parts) if len(parts) > 1 else parts[0]
