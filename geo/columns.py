@@ -23,7 +23,8 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, dict]:
     if isinstance(values.dtype, pd.CategoricalDtype):
         # Already codes (missing = -1): no need to hash a million strings again.
         lookup = {str(c): i for i, c in enumerate(values.cat.categories)}
-        return values.cat.codes.to_numpy().astype(np.int32), lookup
+        # In their own width (int8 for a few types): 3 bytes a row less than int32 at 10M.
+        return values.cat.codes.to_numpy(), lookup
     codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
     return codes.astype(np.int32), {str(u): i for i, u in enumerate(uniques)}
 
@@ -84,7 +85,7 @@ class EventColumns:
         ):
             if wanted:
                 want = [lookup[w] for w in wanted if w in lookup]
-                keep &= np.isin(codes[lo:hi], np.asarray(want, dtype=np.int32))
+                keep &= np.isin(codes[lo:hi], np.asarray(want, dtype=codes.dtype))
         if query.precision is not None:
             keep &= self.precision[lo:hi] <= query.precision
         if query.bbox:
