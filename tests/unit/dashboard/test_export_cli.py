@@ -40,7 +40,11 @@ def test_events_round_trip_through_ingest(tmp_path, store, fmt):
     left = original[COMPARED].reset_index(drop=True).astype(str)
     right = again.events[COMPARED].reset_index(drop=True).astype(str)
     pd.testing.assert_frame_equal(left, right)
-    assert (again.events.geometry.distance(original.geometry.reset_index(drop=True)) < 1e-6).all()
+    # Coordinates survive to the 6 decimals the export writes (about 0.1 m).
+    for axis in ("x", "y"):
+        got = getattr(again.events.geometry, axis).to_numpy()
+        want = getattr(original.geometry, axis).to_numpy()
+        assert abs(got - want).max() <= 5e-7
     if fmt == "csv":
         meta = json.loads(path.with_name(path.name + ".meta.json").read_text())
         assert meta["rows"] == len(original) and meta["query"]["regions"] == "UA-14"
