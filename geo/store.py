@@ -101,16 +101,43 @@ class FileStore(BundledFiles):
     def _resident(self) -> pd.DataFrame:
         """Bundled and saved events as one compact table (:mod:`geo.eventtable`), read
         once; a thread that asks while another is reading waits for that read."""
-        from geo.eventtable import read_compact
-
         with self._load_lock:
             if self._compact is None:
-                paths = sorted(self.data_dir.glob("events_*.parquet"))
-                user = self.user_dir / "datasets"
-                if user.is_dir():
-                    paths += sorted(user.glob("*.parquet"))
-                self._compact = read_compact(paths)
+                self._compact = self._load_events(write="background")
             return self._compact
+
+    def _event_files(self) -> list[Path]:
+        paths = sorted(self.data_dir.glob("events_*.parquet"))
+        user = self.user_dir / "datasets"
+        if user.is_dir():
+            paths += sorted(user.glob("*.parquet"))
+        return paths
+
+    def _load_events(self, write: str) -> pd.DataFrame:
+        """The compact table from the cache when it was built from these very files
+        (:mod:`geo.eventcache`), else from the files, then cached (``write``: "background",
+        "now" or "no")."""
+        from geo.eventcache import CACHE_NAME, read_cache, signature, write_cache
+        from geo.eventtable import read_compact
+
+        paths = self._event_files()
+        sig, cache = signature(paths), self.user_dir / CACHE_NAME
+        frame = read_cache(cache, sig)
+        if frame is not None:
+            return frame
+        frame = read_compact(paths)
+        if write == "now":
+            write_cache(frame, cache, sig)
+        elif write == "background":
+            threading.Thread(target=write_cache, args=(frame, cache, sig), daemon=True).start()
+        return frame
+
+    def build_cache(self) -> None:
+        """Read the event files and write the serving cache now (after an ingest), so the
+        next server start maps it instead of parsing Parquet."""
+        with self._load_lock:
+            self._compact = self._load_events(write="now")
+            self._event_columns = None
 
     def _all_events(self) -> gpd.GeoDataFrame:
         from geo.eventtable import materialise
@@ -246,6 +273,7 @@ class FileStore(BundledFiles):
                 os.unlink(tmp)
         with self._load_lock:
             self._compact = self._event_columns = None
+        self.build_cache()
         return target
 
 
