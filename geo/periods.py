@@ -30,7 +30,14 @@ import shapely
 from geo.areas import area_km2
 from geo.errors import NoSnapshotError
 
-__all__ = ["PERIODS_FILE", "PeriodTable", "aligned_bounds", "build_period_table", "fingerprint"]
+__all__ = [
+    "PERIODS_FILE",
+    "PeriodTable",
+    "aligned_bounds",
+    "build_period_table",
+    "fingerprint",
+    "period_pairs",
+]
 
 PERIODS_FILE = "territory_periods.parquet"
 #: Layers whose periods are precomputed: the layer of every km² figure in the app.
@@ -50,22 +57,48 @@ def fingerprint(territory, layer: str) -> str:
     return digest.hexdigest()
 
 
-def aligned_bounds(first: dt.date, last: dt.date, by: str) -> list[tuple[dt.date, dt.date]]:
-    """Every whole ISO week (Monday to Monday) or month (1st to 1st) between two dates."""
+def _edges(first: dt.date, last: dt.date, by: str) -> list[dt.date]:
+    """Every Monday (``by="week"``) or 1st of a month (``"month"``) from first to last."""
     if by == "week":
         start = first + dt.timedelta(days=(7 - first.weekday()) % 7)
-        edges = pd.date_range(start, last, freq="7D").date
-    elif by == "month":
+        return list(pd.date_range(start, last, freq="7D").date)
+    if by == "month":
         start = first if first.day == 1 else (first.replace(day=1) + pd.DateOffset(months=1))
-        edges = pd.date_range(pd.Timestamp(start), last, freq="MS").date
-    else:
-        raise ValueError(f"by must be 'week' or 'month', got {by!r}")
-    return list(itertools.pairwise(edges))
+        return list(pd.date_range(pd.Timestamp(start), last, freq="MS").date)
+    raise ValueError(f"by must be 'week' or 'month', got {by!r}")
+
+
+def aligned_bounds(first: dt.date, last: dt.date, by: str) -> list[tuple[dt.date, dt.date]]:
+    """Every whole ISO week (Monday to Monday) or month (1st to 1st) between two dates."""
+    return list(itertools.pairwise(_edges(first, last, by)))
+
+
+def period_pairs(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Every period a week or month series can ask for between two dates: the whole weeks
+    and months, and the pieces a range cut at any day makes of them (from that day to the
+    next Monday or 1st, and from the last Monday or 1st to that day)."""
+    pairs = set()
+    for by in ("week", "month"):
+        edges = _edges(first, last, by)
+        pairs.update(itertools.pairwise(edges))
+        day = first
+        while day <= last:
+            i = int(np.searchsorted(edges, day))
+            if i < len(edges) and edges[i] == day:
+                day += dt.timedelta(days=1)
+                continue
+            if i < len(edges):
+                pairs.add((day, edges[i]))
+            if i > 0:
+                pairs.add((edges[i - 1], day))
+            day += dt.timedelta(days=1)
+    return sorted(pairs)
 
 
 def build_period_table(territory, admin1, layers: Iterable[str] = PRECOMPUTED_LAYERS):
-    """Every whole week and month of each layer's record: gained, lost and net km² for the
-    whole layer and per admin-1 region (rows with nothing gained or lost are left out).
+    """Every period of :func:`period_pairs` in each layer's record: gained, lost and net
+    km² for the whole layer and per admin-1 region (rows with nothing gained or lost are
+    left out). Several minutes: each period is two differences of the whole front.
 
     Returns ``(frame, fingerprints)``; ``fingerprints`` maps layer to :func:`fingerprint`.
     """
@@ -76,32 +109,37 @@ def build_period_table(territory, admin1, layers: Iterable[str] = PRECOMPUTED_LA
     for layer in layers:
         prints[layer] = fingerprint(territory, layer)
         first, last = territory.coverage(layer)
-        for by in ("week", "month"):
-            for a, b in aligned_bounds(first, last, by):
-                try:
-                    s0, s1 = territory.snapshot(a, layer), territory.snapshot(b, layer)
-                except NoSnapshotError:
-                    continue  # a hole in the record: computed live (and refused) on request
-                gained = shapely.difference(s1.geometry, s0.geometry)
-                lost = shapely.difference(s0.geometry, s1.geometry)
-                common = {"layer": layer, "by": by, "period_start": a, "period_end": b,
-                          "from_snapshot": s0.date, "to_snapshot": s1.date,
-                          "source": "+".join(dict.fromkeys([s0.source, s1.source]))}  # fmt: skip
-                net = float(area_km2(s1.geometry)) - float(area_km2(s0.geometry))
-                g, lo = float(area_km2(gained)), float(area_km2(lost))
-                rows.append({**common, "region": "", "gained_km2": g, "lost_km2": lo,
-                             "net_km2": net})  # fmt: skip
-                hits = np.union1d(tree.query(gained), tree.query(lost))
-                for i in hits:
-                    g = float(area_km2(shapely.intersection(gained, shapes[i])))
-                    lo = float(area_km2(shapely.intersection(lost, shapes[i])))
-                    if g > 0 or lo > 0:
-                        rows.append({**common, "region": codes[i], "gained_km2": g,
-                                     "lost_km2": lo, "net_km2": g - lo})  # fmt: skip
+        figures: dict[tuple, list[dict]] = {}
+        for a, b in period_pairs(first, last):
+            try:
+                s0, s1 = territory.snapshot(a, layer), territory.snapshot(b, layer)
+            except NoSnapshotError:
+                continue  # a hole in the record: computed live (and refused) on request
+            common = {"layer": layer, "period_start": a, "period_end": b,
+                      "from_snapshot": s0.date, "to_snapshot": s1.date,
+                      "source": "+".join(dict.fromkeys([s0.source, s1.source]))}  # fmt: skip
+            key = (s0.date, s1.date)  # days in a gap of the record share their snapshots
+            if key not in figures:
+                figures[key] = _pair_figures(s0.geometry, s1.geometry, tree, shapes, codes)
+            rows += [{**common, **f} for f in figures[key]]
     frame = pd.DataFrame(rows)
     for col in ("period_start", "period_end", "from_snapshot", "to_snapshot"):
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[s]")
     return frame, prints
+
+
+def _pair_figures(g0, g1, tree, shapes, codes) -> list[dict]:
+    """Gained, lost and net km² from ``g0`` to ``g1``: whole (region "") and per region."""
+    gained, lost = shapely.difference(g1, g0), shapely.difference(g0, g1)
+    net = float(area_km2(g1)) - float(area_km2(g0))
+    g, lo = float(area_km2(gained)), float(area_km2(lost))
+    out = [{"region": "", "gained_km2": g, "lost_km2": lo, "net_km2": net}]
+    for i in np.union1d(tree.query(gained), tree.query(lost)):
+        g = float(area_km2(shapely.intersection(gained, shapes[i])))
+        lo = float(area_km2(shapely.intersection(lost, shapes[i])))
+        if g > 0 or lo > 0:
+            out.append({"region": codes[i], "gained_km2": g, "lost_km2": lo, "net_km2": g - lo})
+    return out
 
 
 class PeriodTable:
@@ -112,10 +150,10 @@ class PeriodTable:
         self._index: dict[tuple, dict] = {}
         dates = {c: pd.to_datetime(frame[c]).dt.date.tolist() for c in
                  ("period_start", "period_end", "from_snapshot", "to_snapshot")}  # fmt: skip
-        columns = [frame[c].astype(str).tolist() for c in ("layer", "by", "region", "source")]
+        columns = [frame[c].astype(str).tolist() for c in ("layer", "region", "source")]
         values = frame[["gained_km2", "lost_km2", "net_km2"]].to_numpy(dtype=float).tolist()
-        for i, (layer, by, region, source) in enumerate(zip(*columns, strict=True)):
-            key = (layer, by, dates["period_start"][i], dates["period_end"][i])
+        for i, (layer, region, source) in enumerate(zip(*columns, strict=True)):
+            key = (layer, dates["period_start"][i], dates["period_end"][i])
             entry = self._index.get(key)
             if entry is None:
                 entry = self._index[key] = {"from": dates["from_snapshot"][i],
@@ -149,11 +187,11 @@ class PeriodTable:
                 b"frontline_fingerprints": json.dumps(fingerprints).encode()}  # fmt: skip
         pq.write_table(table.replace_schema_metadata(meta), path, compression="zstd")
 
-    def record(self, layer: str, by: str, start: dt.date, end: dt.date,
+    def record(self, layer: str, start: dt.date, end: dt.date,
                codes: tuple[str, ...]) -> dict | None:  # fmt: skip
-        """The record of :meth:`geo.territory.Change.as_record` for one whole period, or
-        None when the table does not hold it."""
-        entry = self._index.get((layer, by, start, end))
+        """The record of :meth:`geo.territory.Change.as_record` for one period, or None
+        when the table does not hold it."""
+        entry = self._index.get((layer, start, end))
         if entry is None:
             return None
         parts = entry["regions"]

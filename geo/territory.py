@@ -385,9 +385,9 @@ class Territory:
     ) -> list[dict]:
         """:meth:`series` as records (:meth:`Change.as_record`), without geometry.
 
-        Whole weeks and months come from the precomputed table when it was computed from
-        these very snapshots (:mod:`geo.periods`); periods cut by ``start`` or ``end`` and
-        everything else are computed as :meth:`changes` does. Both give the same figures.
+        Weeks and months (whole, or cut at any day) come from the precomputed table when
+        it was computed from these very snapshots (:mod:`geo.periods`); anything else is
+        computed from the snapshots' areas. Both give the figures :meth:`changes` gives.
         """
         start, end = as_date(start, "from"), as_date(end, "to")
         bounds = period_bounds(start, end, by)
@@ -397,7 +397,7 @@ class Territory:
         table = self._period_table(layer) if by in ("week", "month") else None
         out = []
         for a, b in bounds:
-            record = table.record(layer, by, a, b, codes) if table is not None else None
+            record = table.record(layer, a, b, codes) if table is not None else None
             out.append(record or self._area_record(a, b, codes, layer))
         return out
 

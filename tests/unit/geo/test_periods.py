@@ -9,7 +9,13 @@ import pandas as pd
 import pytest
 from shapely import box
 
-from geo.periods import PERIODS_FILE, PeriodTable, aligned_bounds, build_period_table
+from geo.periods import (
+    PERIODS_FILE,
+    PeriodTable,
+    aligned_bounds,
+    build_period_table,
+    period_pairs,
+)
 from geo.regions import Regions
 from geo.territory import Territory
 
@@ -37,6 +43,16 @@ def test_aligned_bounds_are_whole_weeks_and_months():
     months = aligned_bounds(D(2024, 1, 1), D(2024, 4, 15), "month")
     assert months == [(D(2024, 1, 1), D(2024, 2, 1)), (D(2024, 2, 1), D(2024, 3, 1)),
                       (D(2024, 3, 1), D(2024, 4, 1))]  # fmt: skip
+
+
+def test_period_pairs_cover_whole_and_cut_periods():
+    pairs = set(period_pairs(D(2024, 1, 3), D(2024, 2, 10)))
+    assert (D(2024, 1, 8), D(2024, 1, 15)) in pairs  # a whole ISO week
+    assert (D(2024, 1, 1), D(2024, 2, 1)) not in pairs  # starts before the record
+    assert (D(2024, 1, 3), D(2024, 1, 8)) in pairs  # from a Wednesday to the next Monday
+    assert (D(2024, 2, 5), D(2024, 2, 7)) in pairs  # from a Monday to a Wednesday
+    assert (D(2024, 1, 10), D(2024, 2, 1)) in pairs  # to the 1st of the next month
+    assert all(a < b for a, b in pairs)
 
 
 def test_bundled_table_matches_the_bundled_snapshots(store):
@@ -118,3 +134,6 @@ def test_table_of_other_snapshots_is_not_used(tmp_path, caplog):
     _close(records, _live(other, "2024-01-01", "2024-01-22", "week"))
     same = Territory(built._layers["russian_held"], built.regions, table)
     assert same.series_records("2024-01-08", "2024-01-15", "week")[0]["gained_km2"] == 999.0
+    # Periods cut by the chosen dates come from the table too.
+    cut = same.series_records("2024-01-10", "2024-01-17", "week")
+    assert [r["gained_km2"] for r in cut] == [999.0, 999.0]
