@@ -177,10 +177,11 @@ def _empty_slot(kind: str) -> dict:
 
 def _points_trace(part, kind: str, lang: str, t: Translate) -> dict:
     name = t(f"type.{kind}")
+    lon, lat = _lonlat(part)
     return {
         "type": "scattermap",
-        "lon": _lonlat(part)[0],
-        "lat": _lonlat(part)[1],
+        "lon": lon,
+        "lat": lat,
         "mode": "markers",
         "name": name,
         "marker": {"size": 8, "color": event_colour(kind), "opacity": 0.9},
@@ -220,10 +221,11 @@ def _bins_trace(exact, lang: str, t: Translate) -> dict:
 
 
 def _region_trace(region, lang: str, t: Translate) -> dict:
+    lon, lat = _lonlat(region)
     frame = pd.DataFrame(
         {
-            "lon": np.round(_lonlat(region)[0], 3),
-            "lat": np.round(_lonlat(region)[1], 3),
+            "lon": np.round(lon, 3),
+            "lat": np.round(lat, 3),
             "event_id": region["event_id"].astype(str).to_numpy(),
             "place": region["admin1"].astype("string").fillna(region["location"].astype("string")),
         }

@@ -4,10 +4,6 @@ points, never more than the render limit."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
@@ -18,7 +14,6 @@ from dashboard.callbacks.map import MAX_DRAWN, points_box
 from geo.query import Query
 from geo.store import FileStore
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 N = 1_000_000
 EVENTS_JS = """
 const gd = document.querySelector('#map .js-plotly-plot');
@@ -39,40 +34,13 @@ return {points, binned, bins};
 
 
 @pytest.fixture(scope="module")
-def big(tmp_path_factory):
+def big(tmp_path_factory, start_server):
     """A server over 1M generated events (dataset ``generated``) and a store of the same."""
     user = tmp_path_factory.mktemp("generated")
     store = FileStore(user_dir=user)
     write_dataset(generate_events(store, N, seed=7), user)
     store = FileStore(user_dir=user)
-    port_sock = __import__("socket").socket()
-    port_sock.bind(("127.0.0.1", 0))
-    port = port_sock.getsockname()[1]
-    port_sock.close()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env={**os.environ, "FRONTLINE_DATA_DIR": str(user)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited:\n{proc.stdout.read()}")
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2)
-            break
-        except OSError:
-            if time.time() > deadline:
-                proc.kill()
-                pytest.fail("server over 1M events did not start in 120 s")
-            time.sleep(0.5)
-    yield base, store
-    proc.terminate()
-    proc.wait(10)
+    return start_server({"FRONTLINE_DATA_DIR": str(user)}), store
 
 
 def _wait(driver, predicate, message, timeout=90):
