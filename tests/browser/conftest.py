@@ -7,11 +7,6 @@ when they fail. Without Chromium they are skipped locally and fail in CI (CI=tru
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -37,53 +32,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def server(start_server, tmp_path_factory):
     """Base URL of a real ``frontline serve`` on a free port with an empty user folder
     (or of the server already running at ``$FRONTLINE_TEST_SERVER``, for debugging)."""
     if os.environ.get("FRONTLINE_TEST_SERVER"):
-        yield os.environ["FRONTLINE_TEST_SERVER"].rstrip("/")
-        return
-    port = _free_port()
-    env = {**os.environ, "FRONTLINE_DATA_DIR": str(tmp_path_factory.mktemp("data"))}
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "dashboard.cli", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"server did not answer /healthz in 90 s:\n{log.read_text()}")
-        time.sleep(0.3)
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    if proc.returncode not in (0, -15, None):
-        print(log.read_text())
+        return os.environ["FRONTLINE_TEST_SERVER"].rstrip("/")
+    return start_server({"FRONTLINE_DATA_DIR": str(tmp_path_factory.mktemp("data"))})
 
 
 @pytest.fixture(scope="session")
