@@ -29,7 +29,7 @@ import shapely
 
 from geo.schema import EVENT_COLUMNS, EVENT_DTYPES
 
-__all__ = ["COMPACT_CATEGORIES", "empty_compact", "materialise", "read_compact", "to_compact"]
+__all__ = ["COMPACT_CATEGORIES", "empty_compact", "materialise", "read_compact"]
 
 #: Text columns kept as categories in memory: few distinct values per million rows.
 COMPACT_CATEGORIES = ("actor1", "actor2", "country", "admin1", "location", "source")
@@ -184,16 +184,6 @@ def empty_compact() -> pd.DataFrame:
     frame["lon"] = pd.Series(dtype="float64")
     frame["lat"] = pd.Series(dtype="float64")
     return frame
-
-
-def to_compact(events: gpd.GeoDataFrame) -> pd.DataFrame:
-    """A canonical GeoDataFrame as a compact table (geometry as lon/lat), same row order."""
-    frame = pd.DataFrame({c: events[c] for c in EVENT_DTYPES})
-    for name in COMPACT_CATEGORIES:
-        frame[name] = frame[name].astype("category")
-    frame["lon"] = events.geometry.x.to_numpy()
-    frame["lat"] = events.geometry.y.to_numpy()
-    return frame.reset_index(drop=True)
 
 
 def materialise(compact: pd.DataFrame) -> gpd.GeoDataFrame:
