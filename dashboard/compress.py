@@ -14,7 +14,8 @@ import flask
 __all__ = ["MIN_BYTES", "install_gzip"]
 
 MIN_BYTES = 1024
-BULK_BYTES = 4 * 1024 * 1024
+#: Above this, the fastest level: see :func:`install_gzip`.
+LARGE_BYTES = 256 * 1024
 _TEXT = ("text/", "application/json", "application/geo+json", "application/javascript")
 
 
@@ -29,8 +30,10 @@ def _wants_gzip(accept: str) -> bool:
 def install_gzip(server: flask.Flask, level: int = 5) -> None:
     """Compress text responses of at least :data:`MIN_BYTES` when the client accepts gzip.
 
-    Level 5: at a few hundred kB it is within a few per cent of level 9 at a third of the
-    CPU, which matters more on a 2-core server than the last bytes."""
+    Level ``level`` (5) up to :data:`LARGE_BYTES`, level 1 above. On a map of 12,000
+    markers (1.2 MB of JSON) level 5 took 32 ms and level 1 9 ms for 10 % more bytes
+    (310 kB against 282 kB): on a 2-core server the CPU matters more than the last bytes,
+    and a bulk export of hundreds of MB still shrinks ~5x at level 1."""
 
     @server.after_request
     def _gzip(resp: flask.Response):
@@ -47,10 +50,8 @@ def install_gzip(server: flask.Flask, level: int = 5) -> None:
         body = resp.get_data()
         if len(body) < MIN_BYTES:
             return resp
-        # A bulk export of hundreds of MB: the fastest level still shrinks CSV ~5x, and
-        # level 5 would cost more seconds of CPU than the transfer it saves on loopback/LAN.
         resp.set_data(
-            gzip.compress(body, compresslevel=1 if len(body) > BULK_BYTES else level, mtime=0)
+            gzip.compress(body, compresslevel=1 if len(body) > LARGE_BYTES else level, mtime=0)
         )
         resp.headers["Content-Encoding"] = "gzip"
         resp.headers.add("Vary", "Accept-Encoding")

@@ -204,7 +204,10 @@ class FileStore(BundledFiles):
             out["lon"], out["lat"] = events.geometry.x.to_numpy(), events.geometry.y.to_numpy()
             return out[columns].reset_index(drop=True)
         take = np.asarray(positions, dtype=np.int64)
-        return self._resident[columns].take(take).reset_index(drop=True)
+        # Column by column from the arrays: selecting the columns first builds a frame of
+        # every row (~2 ms at a million) just to take a page of 20 from it.
+        res = self._resident
+        return pd.DataFrame({c: res[c].array.take(take) for c in columns}, copy=False)
 
     def column(self, name: str) -> pd.Series:
         """One column of :meth:`events` over every row (row positions as :meth:`positions`),

@@ -3,15 +3,14 @@ selected regions, each with its source and the snapshot dates it rests on."""
 
 from __future__ import annotations
 
-from dash import Input, Output, html
+from dash import html
 
-from dashboard import ids
 from dashboard.formatting import fmt_date, fmt_date_range, fmt_int, fmt_km2
 from dashboard.i18n import STRINGS, t
 from dashboard.state import ViewState
 from dashboard.view import compute_view
 
-__all__ = ["figures_panel", "register"]
+__all__ = ["dataset_label", "figures_panel"]
 
 
 def _card(key: str, label: str, value: str, source: str) -> html.Div:
@@ -91,15 +90,3 @@ def figures_panel(store, state: ViewState) -> list:
         _card("net", t("figures.net", lang), fmt_km2(change.net_km2, lang, sign=True), source),
     ]
     return cards
-
-
-def register(app, store, settings) -> None:
-    """Attach the figures callback."""
-
-    @app.callback(
-        Output(ids.FIGURES, "children"),
-        Input(ids.STATE, "data"),
-        Input(ids.DATA_VERSION, "data"),
-    )
-    def update_figures(data, _version):
-        return figures_panel(store, ViewState.from_dict(data))

@@ -31,6 +31,7 @@ __all__ = [
     "precision_note",
     "register",
     "render_key",
+    "sent",
     "visible_bbox",
 ]
 
@@ -236,8 +237,16 @@ def register(app, store, settings) -> None:
         if previous_key and previous_key.split("|")[0] == base:
             # Only the events changed (a filter, the zoom or the visible box): replace the
             # event slots in place; the layers and the basemap stay in the browser.
-            return events_patch(store, state, viewport, version or 0), key, note
+            patch = events_patch(store, state, viewport, version or 0)
+            return sent(patch), key, note
         return map_figure(store, state, viewport, version or 0), key, note
+
+
+def sent(patch: Patch) -> dict:
+    """``patch`` as the plain dict Dash sends. Dash encodes a response with orjson when
+    every value is JSON or numpy; a Patch object inside it makes Plotly's encoder fall back
+    to converting every array to lists first: 23 ms instead of 4 ms at 4,000 markers."""
+    return patch.to_plotly_json()
 
 
 def slots_patch(patch: Patch, figure: dict, events: list[dict]) -> Patch:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from dash import Input, Output, State, ctx
 
-from dashboard import ids
 from dashboard.formatting import fmt_int
 from dashboard.i18n import STRINGS, t
 from dashboard.pages.panels import PAGE_SIZE, TABLE_COLUMNS
 from dashboard.state import ViewState
 from dashboard.view import cached, compute_view
 
-__all__ = ["register", "table_rows"]
+__all__ = ["page_positions", "table_rows", "table_update"]
 
 
 def table_rows(events: pd.DataFrame, lang: str = "en") -> list[dict]:
@@ -70,29 +68,15 @@ def page_positions(store, state: ViewState, sort_by, page: int, size: int):
     return pos[page * size : (page + 1) * size], len(pos)
 
 
-def register(app, store, settings) -> None:
-    """Attach the table callback."""
-
-    @app.callback(
-        Output(ids.TABLE, "data"),
-        Output(ids.TABLE, "page_count"),
-        Output(ids.TABLE, "page_current"),
-        Output(ids.TABLE_NOTE, "children"),
-        Input(ids.STATE, "data"),
-        Input(ids.DATA_VERSION, "data"),
-        Input(ids.TABLE, "page_current"),
-        Input(ids.TABLE, "sort_by"),
-        State(ids.TABLE, "page_size"),
-    )
-    def update_table(data, _version, page, sort_by, size):
-        state = ViewState.from_dict(data)
-        size = size or PAGE_SIZE
-        if f"{ids.TABLE}.page_current" not in ctx.triggered_prop_ids:
-            page = 0  # a new view or a new order starts on its first page
-        rows, n = page_positions(store, state, sort_by, page, size)
-        view = compute_view(store, state)
-        on_file = view.get("positions") is not None
-        needed = (*TABLE_COLUMNS, "event_id")
-        events = store.rows(rows, needed) if on_file else view["events"].iloc[rows]
-        note = t("table.count", state.lang, n=fmt_int(n, state.lang))
-        return table_rows(events, state.lang), max(1, -(-n // size)), page, note
+def table_update(store, state: ViewState, page, sort_by, size, new_view: bool) -> tuple:
+    """The table's ``data``, ``page_count``, ``page_current`` and note for ``state``: the
+    asked page, or the first one of a new view or a new order (``new_view``)."""
+    size = size or PAGE_SIZE
+    page = 0 if new_view else page
+    rows, n = page_positions(store, state, sort_by, page, size)
+    view = compute_view(store, state)
+    on_file = view.get("positions") is not None
+    needed = (*TABLE_COLUMNS, "event_id")
+    events = store.rows(rows, needed) if on_file else view["events"].iloc[rows]
+    note = t("table.count", state.lang, n=fmt_int(n, state.lang))
+    return table_rows(events, state.lang), max(1, -(-n // size)), page, note

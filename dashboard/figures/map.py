@@ -24,26 +24,20 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from dashboard.figures.events import MAX_POINTS, TRACE_ORDER, event_slots, event_traces
 from dashboard.figures.geometry import (
     ALERTS_ANCHOR,
     LAND_ANCHOR,
     LAYER_ORDER,
     OVERLAY_ANCHOR,
     features_geojson,
-    grid_bins,
     layer_index,
     layer_sources,
     map_layers,
     offline_style,
 )
-from dashboard.figures.palette import (
-    ALERT_COLOURSCALE,
-    BINS_COLOURSCALE,
-    EVENT_TYPE_COLOURS,
-    event_colour,
-    theme_colours,
-)
-from dashboard.formatting import fmt_date, fmt_number
+from dashboard.figures.palette import ALERT_COLOURSCALE, theme_colours
+from dashboard.formatting import fmt_number
 
 __all__ = [
     "DEFAULT_CENTER",
@@ -61,203 +55,11 @@ __all__ = [
     "offline_style",
 ]
 
-MAX_POINTS = 20_000
 DEFAULT_CENTER = (48.5, 34.5)  # (lat, lon): Ukraine and western Russia
 DEFAULT_ZOOM = 5.0
 OFFLINE = "offline"
 
-#: Event trace slots at the end of ``figure["data"]``, in this order (see :func:`event_slots`).
-#: Each event trace has ``meta={"role": "events", "kind": kind}``; basemap traces have role
-#: "basemap" and alert shading role "alerts", and come before the events.
-TRACE_ORDER = (*EVENT_TYPE_COLOURS, "other", "region_level", "bins")
-
 Translate = Callable[[str], str]
-
-
-def _hover_strings(values: pd.Series) -> pd.Series:
-    # Source texts are shown as text, never as markup: Plotly renders some tags in hovers.
-    return _each_distinct(values.astype("string").fillna("–"), html.escape)
-
-
-def _each_distinct(values: pd.Series, fmt: Callable) -> pd.Series:
-    """``values.map(fmt)``, calling ``fmt`` once per distinct value: a view's events share
-    few dates, places and counts, and formatting dominates building 20,000 hovers."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    formatted = np.array([fmt(u) for u in uniques], dtype=object)
-    return pd.Series(formatted[codes], index=values.index, dtype=object)
-
-
-def _point_customdata(events: pd.DataFrame, lang: str) -> list[list]:
-    """Per marker: ``[event_id, date, place, fatalities, precision]``, formatted for the
-    reader (dates and numbers in their language) and escaped (source text is shown as
-    text, never markup); the hover template around them is sent once per trace."""
-    dates = _each_distinct(events["date"], lambda d: fmt_date(pd.Timestamp(d).date(), lang))
-    fat = _each_distinct(
-        events["fatalities"], lambda v: fmt_number(None if pd.isna(v) else int(v), lang)
-    )
-    loc = _hover_strings(events["location"])
-    prec = events["geo_precision"].astype("string").fillna("–").astype(object)
-    ids = events["event_id"].astype(str)
-    return list(map(list, zip(ids, dates, loc, fat, prec, strict=True)))
-
-
-def _point_template(label: str, t: Translate) -> str:
-    return (
-        f"<b>{html.escape(label)}</b><br>{t('hover.date')}: %{{customdata[1]}}"
-        f"<br>{t('hover.location')}: %{{customdata[2]}}"
-        f"<br>{t('hover.fatalities')}: %{{customdata[3]}}"
-        f"<br>{t('hover.precision')}: %{{customdata[4]}}<extra></extra>"
-    )
-
-
-def _lonlat(frame) -> tuple[np.ndarray, np.ndarray]:
-    # Events come as a GeoDataFrame, or as the file store's compact rows (lon/lat columns).
-    if "lon" in frame.columns:
-        return frame["lon"].to_numpy(dtype=float), frame["lat"].to_numpy(dtype=float)
-    return frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
-
-
-def _type_key(event_type: str) -> str:
-    return event_type if event_type in EVENT_TYPE_COLOURS else "other"
-
-
-def event_traces(events, lang: str = "en", t: Translate = lambda k: k, zoom=None) -> list[dict]:
-    """The non-empty event traces of the map (kinds in :data:`TRACE_ORDER` order).
-
-    ``events``: a GeoDataFrame in the canonical schema, or rows with ``lon``/``lat``
-    columns instead of geometry. Exact and near events (``geo_precision`` 1–2) are
-    circles, one trace per event type, ``customdata[i] = [event_id, date, place,
-    fatalities, precision]`` shown by the trace's ``hovertemplate``. Above
-    :data:`MAX_POINTS` of them, one trace of grid bins replaces them (size and colour by
-    count; ``customdata = [count, west, south, east, north]``). Region-level events
-    (precision 3) are never drawn as exact points: one trace of large translucent circles,
-    one per place, ``customdata = ["id1,id2,...", count]``.
-    ``zoom`` is accepted for future zoom-dependent binning; bins follow the events' extent.
-    """
-    if events is None or len(events) == 0:
-        return []
-    precision = pd.to_numeric(events["geo_precision"], errors="coerce").fillna(1)
-    exact, region = events[precision < 3], events[precision >= 3]
-    traces: list = []
-    if len(exact) > MAX_POINTS:
-        traces.append(_bins_trace(exact, lang, t))
-    elif len(exact):
-        keys = exact["event_type"].astype(str).map(_type_key)
-        for kind in TRACE_ORDER[:-2]:
-            part = exact[(keys == kind).to_numpy()]
-            if len(part):
-                traces.append(_points_trace(part, kind, lang, t))
-    if len(region):
-        traces.append(_region_trace(region, lang, t))
-    return traces
-
-
-def event_slots(traces: list[dict]) -> list[dict]:
-    """``traces`` spread over one slot per kind of :data:`TRACE_ORDER`, in that order, with
-    an empty, legend-less trace where a kind has nothing to draw.
-
-    The map always ends with these slots, so a filter change or a playback step can
-    replace the event traces by index (a Patch) and never resend the layers before them.
-    """
-    by_kind = {tr["meta"]["kind"]: tr for tr in traces}
-    return [by_kind.get(kind) or _empty_slot(kind) for kind in TRACE_ORDER]
-
-
-def _empty_slot(kind: str) -> dict:
-    return {
-        "type": "scattermap",
-        "lon": [],
-        "lat": [],
-        "mode": "markers",
-        "showlegend": False,
-        "hoverinfo": "skip",
-        "meta": {"role": "events", "kind": kind},
-    }
-
-
-def _points_trace(part, kind: str, lang: str, t: Translate) -> dict:
-    name = t(f"type.{kind}")
-    lon, lat = _lonlat(part)
-    return {
-        "type": "scattermap",
-        "lon": lon,
-        "lat": lat,
-        "mode": "markers",
-        "name": name,
-        "marker": {"size": 8, "color": event_colour(kind), "opacity": 0.9},
-        # Per marker only its values; the labels are in the template, once per trace
-        # (about 90 bytes a marker instead of 250 with a preformatted hover text).
-        "customdata": _point_customdata(part, lang),
-        "hovertemplate": _point_template(name, t),
-        "below": "",
-        "meta": {"role": "events", "kind": kind},
-    }
-
-
-def _bins_trace(exact, lang: str, t: Translate) -> dict:
-    x, y, counts, cell = grid_bins(*_lonlat(exact))
-    label = t("hover.count")
-    hover = [f"{label}: {fmt_number(int(c), lang)}" for c in counts]
-    half = cell / 2
-    return {
-        "type": "scattermap",
-        "lon": x,
-        "lat": y,
-        "mode": "markers",
-        "name": t("events.bins"),
-        "marker": {
-            "size": 6 + 22 * np.sqrt(counts / counts.max()),
-            "color": counts,
-            "colorscale": BINS_COLOURSCALE,
-            "opacity": 0.8,
-            "showscale": False,
-        },
-        "customdata": np.column_stack([counts, x - half, y - half, x + half, y + half]),
-        "hovertext": hover,
-        "hoverinfo": "text",
-        "below": "",
-        "meta": {"role": "events", "kind": "bins", "cell_deg": cell},
-    }
-
-
-def _region_trace(region, lang: str, t: Translate) -> dict:
-    lon, lat = _lonlat(region)
-    frame = pd.DataFrame(
-        {
-            "lon": np.round(lon, 3),
-            "lat": np.round(lat, 3),
-            "event_id": region["event_id"].astype(str).to_numpy(),
-            "place": region["admin1"].astype("string").fillna(region["location"].astype("string")),
-        }
-    )
-    groups = frame.groupby(["lon", "lat"], sort=True)
-    agg = groups.agg(ids=("event_id", ",".join), n=("event_id", "size"), place=("place", "first"))
-    agg = agg.reset_index()
-    hover = [
-        f"<b>{html.escape(t('events.region_level'))}</b><br>{t('hover.location')}: "
-        f"{html.escape(str(p)) if pd.notna(p) else '–'}<br>{t('hover.count')}: "
-        f"{fmt_number(int(n), lang)}"
-        for p, n in zip(agg["place"], agg["n"], strict=True)
-    ]
-    return {
-        "type": "scattermap",
-        "lon": agg["lon"].to_numpy(),
-        "lat": agg["lat"].to_numpy(),
-        "mode": "markers",
-        "name": t("events.region_level"),
-        # Large and translucent: it marks an area, not a place. MapLibre circles cannot be
-        # hollow through Plotly (no marker.line), and other symbols would need a sprite URL.
-        "marker": {
-            "size": 18 + 4 * np.sqrt(agg["n"].to_numpy()),
-            "color": "#6b6b6b",  # mid grey: visible on light and dark land
-            "opacity": 0.35,
-        },
-        "customdata": [[ids, int(n)] for ids, n in zip(agg["ids"], agg["n"], strict=True)],
-        "hovertext": hover,
-        "hoverinfo": "text",
-        "below": "",
-        "meta": {"role": "events", "kind": "region_level"},
-    }
 
 
 def _labels_trace(labels, lang: str, theme: str, max_labels: int = 80) -> dict | None:

@@ -17,6 +17,7 @@ import datetime as dt
 import html
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from dashboard.figures.palette import EVENT_TYPE_COLOURS, LAYER_STYLE, event_colour, theme_colours
@@ -28,6 +29,8 @@ Translate = Callable[[str], str]
 
 
 def _date(value) -> dt.date:
+    if type(value) is dt.date:
+        return value
     return pd.Timestamp(value).date()
 
 
@@ -70,28 +73,33 @@ def build_timeline(
     data: list[dict] = []
 
     if counts is not None and len(counts):
-        frame = counts.assign(period_start=counts["period_start"].map(_date))
-        types = [k for k in EVENT_TYPE_COLOURS if k in set(frame["event_type"].astype(str))]
-        others = sorted(set(frame["event_type"].astype(str)) - set(types))
-        for kind in [*types, *others]:
-            part = frame[frame["event_type"].astype(str) == kind].sort_values("period_start")
+        starts = [_date(d) for d in counts["period_start"].tolist()]
+        labels = {d: (d.isoformat(), fmt_date(d, lang)) for d in set(starts)}
+        kinds = counts["event_type"].astype(str).to_numpy()
+        values = counts["count"].to_numpy()
+        present = set(kinds.tolist())
+        types = [k for k in EVENT_TYPE_COLOURS if k in present]
+        for kind in [*types, *sorted(present - set(types))]:
+            rows = np.flatnonzero(kinds == kind)
+            rows = rows[np.argsort([starts[i] for i in rows], kind="stable")]
             key = kind if kind in EVENT_TYPE_COLOURS else "other"
             name = t(f"type.{key}")
-            dates = list(part["period_start"])
+            dates = [starts[i] for i in rows]
             all_dates += dates
+            head = f"<b>{html.escape(name)}</b><br>"
             data.append(
                 {
                     "type": "bar",
-                    "x": [d.isoformat() for d in dates],
-                    "y": part["count"].to_numpy(),
+                    "x": [labels[d][0] for d in dates],
+                    "y": values[rows],
                     "name": name,
                     "legendgroup": "events",
                     "marker": {"color": event_colour(kind)},
                     "width": width_ms,
                     "offset": 0,
                     "hovertext": [
-                        f"<b>{html.escape(name)}</b><br>{fmt_date(d, lang)}: {fmt_number(c, lang)}"
-                        for d, c in zip(dates, part["count"], strict=True)
+                        f"{head}{labels[d][1]}: {fmt_number(int(c), lang)}"
+                        for d, c in zip(dates, values[rows].tolist(), strict=True)
                     ],
                     "hoverinfo": "text",
                     "xaxis": "x",
@@ -155,34 +163,37 @@ def build_timeline(
 
 def _change_traces(changes: list[dict], lang: str, colours: dict, width_ms: float, t) -> list:
     """Gained (up), lost (down) and net km² per period, on the bottom row."""
-    rows = pd.DataFrame(changes)
-    starts = [_date(s).isoformat() for s in rows["period_start"]]
+    starts = [_date(r["period_start"]).isoformat() for r in changes]
     hover = [
         "<br>".join(
             [
-                fmt_date_range(r.period_start, r.period_end, lang),
-                f"{t('layer.gained')}: {fmt_number(r.gained_km2, lang, 1)} km²",
-                f"{t('layer.lost')}: {fmt_number(r.lost_km2, lang, 1)} km²",
-                f"{t('timeline.net')}: {fmt_number(r.net_km2, lang, 1, sign=True)} km²",
-                f"{fmt_date(r.from_snapshot, lang)} → {fmt_date(r.to_snapshot, lang)}"
-                f" ({html.escape(str(r.source))})",
+                fmt_date_range(r["period_start"], r["period_end"], lang),
+                f"{t('layer.gained')}: {fmt_number(r['gained_km2'], lang, 1)} km²",
+                f"{t('layer.lost')}: {fmt_number(r['lost_km2'], lang, 1)} km²",
+                f"{t('timeline.net')}: {fmt_number(r['net_km2'], lang, 1, sign=True)} km²",
+                f"{fmt_date(r['from_snapshot'], lang)} → {fmt_date(r['to_snapshot'], lang)}"
+                f" ({html.escape(str(r['source']))})",
             ]
         )
-        for r in rows.itertuples()
+        for r in changes
     ]
+
+    def column(name: str) -> np.ndarray:
+        return np.array([r[name] for r in changes], dtype=float)
+
     common = {"x": starts, "width": width_ms, "offset": 0, "hovertext": hover,
               "hoverinfo": "text", "xaxis": "x2", "yaxis": "y3"}  # fmt: skip
     return [
         {
             "type": "bar",
-            "y": rows["gained_km2"].to_numpy(dtype=float),
+            "y": column("gained_km2"),
             "name": t("layer.gained"),
             "marker": {"color": _solid(LAYER_STYLE["gained"]["fill"])},
             **common,
         },
         {
             "type": "bar",
-            "y": -rows["lost_km2"].to_numpy(dtype=float),
+            "y": -column("lost_km2"),
             "name": t("layer.lost"),
             "marker": {"color": _solid(LAYER_STYLE["lost"]["fill"])},
             **common,
@@ -190,7 +201,7 @@ def _change_traces(changes: list[dict], lang: str, colours: dict, width_ms: floa
         {
             "type": "scatter",
             "x": starts,
-            "y": rows["net_km2"].to_numpy(dtype=float),
+            "y": column("net_km2"),
             "name": t("timeline.net"),
             "mode": "lines+markers",
             "line": {"color": colours["text"], "width": 2},
