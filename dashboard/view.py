@@ -185,31 +185,35 @@ def compute_view(store, state: ViewState) -> dict:
         return _compute_view(store, state, store.events(state.query()))
 
     def compute():
-        pos = cols.positions(state.query())
-        view = _compute_view(store, state, None, cols, pos)
+        # The rows of every precision first: what "exact only" hides is the difference.
+        query = state.query()
+        every = cols.positions(query.replace(precision=None))
+        pos = every
+        if query.precision is not None:
+            pos = every[cols.precision[every] <= query.precision]
+        view = _compute_view(store, state, None, cols, pos, every)
         return View(store, positions=pos, **view)
 
     return cached(store, ("view", state.key()), compute)
 
 
-def _compute_view(store, state: ViewState, events, cols=None, pos=None) -> dict:
+def _compute_view(store, state: ViewState, events, cols=None, pos=None, every=None) -> dict:
+    by, start, end = state.by, state.date_from, state.date_to
     if cols is not None:
-        frame = cols.counts_frame(pos)
+        counts = cols.event_counts(pos, by, start, end)
         totals = cols.totals(pos)
         datasets = sorted({str(d) for d in cols.datasets[np.unique(cols.dataset[pos])]})
+        hidden, region_level = len(every) - len(pos), int((cols.precision[every] > 1).sum())
     else:
-        frame, totals = events, aggregate.totals(events)
+        counts = aggregate.event_counts(events, by, start, end)
+        totals = aggregate.totals(events)
         datasets = sorted(set(events["dataset"].astype(str))) if len(events) else []
-    if cols is not None and state.precision is None:
-        # Nothing hidden: the view's own rows say how many "exact only" would hide.
-        hidden, region_level = 0, int((cols.precision[pos] > 1).sum())
-    else:
         hidden, region_level = hidden_count(store, state)
     change = view_change(store, state, state.regions)
     series = view_series(store, state)
     out = {
         "totals": totals,
-        "counts": aggregate.event_counts(frame, state.by, state.date_from, state.date_to),
+        "counts": counts,
         "hidden": hidden,
         "region_level": region_level,
         "change": None if isinstance(change, FrontlineError) else change,

@@ -62,9 +62,26 @@ OFFLINE = "offline"
 Translate = Callable[[str], str]
 
 
+_label_traces: dict = {}
+
+
 def _labels_trace(labels, lang: str, theme: str, max_labels: int = 80) -> dict | None:
     if labels is None or len(labels) == 0:
         return None
+    # The same few places on every map: built once per table, language and theme (the
+    # entry keeps its table, so the id cannot be reused by another one).
+    key = (id(labels), lang, theme, max_labels)
+    hit = _label_traces.get(key)
+    if hit is not None and hit[0] is labels:
+        return hit[1]
+    trace = _build_labels_trace(labels, lang, theme, max_labels)
+    if len(_label_traces) > 32:
+        _label_traces.clear()
+    _label_traces[key] = (labels, trace)
+    return trace
+
+
+def _build_labels_trace(labels, lang: str, theme: str, max_labels: int) -> dict:
     top = labels.sort_values("population", ascending=False).head(max_labels)
     names = top["name"].astype("string")
     if lang == "de" and "name_de" in top.columns:
