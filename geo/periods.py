@@ -147,19 +147,27 @@ class PeriodTable:
 
     def __init__(self, frame: pd.DataFrame, fingerprints: dict[str, str]):
         self.fingerprints = dict(fingerprints)
-        self._index: dict[tuple, dict] = {}
-        dates = {c: pd.to_datetime(frame[c]).dt.date.tolist() for c in
-                 ("period_start", "period_end", "from_snapshot", "to_snapshot")}  # fmt: skip
-        columns = [frame[c].astype(str).tolist() for c in ("layer", "region", "source")]
-        values = frame[["gained_km2", "lost_km2", "net_km2"]].to_numpy(dtype=float).tolist()
-        for i, (layer, region, source) in enumerate(zip(*columns, strict=True)):
-            key = (layer, dates["period_start"][i], dates["period_end"][i])
-            entry = self._index.get(key)
-            if entry is None:
-                entry = self._index[key] = {"from": dates["from_snapshot"][i],
-                                            "to": dates["to_snapshot"][i],
-                                            "source": source, "regions": {}}  # fmt: skip
-            entry["regions"][region] = tuple(values[i])
+        frame = frame.sort_values(["layer", "period_start", "period_end"], kind="stable")
+        layer = frame["layer"].astype(str).to_numpy(dtype=object)
+        start = frame["period_start"].to_numpy(dtype="datetime64[D]")
+        end = frame["period_end"].to_numpy(dtype="datetime64[D]")
+        # One entry per (layer, period): the rows of its regions are one run of the sorted
+        # table. Built with numpy: a dict per row took a fifth of a second at start-up.
+        new = np.ones(len(frame), dtype=bool)
+        new[1:] = (layer[1:] != layer[:-1]) | (start[1:] != start[:-1]) | (end[1:] != end[:-1])
+        firsts = np.flatnonzero(new)
+        lasts = np.append(firsts[1:], len(frame))
+        froms = frame["from_snapshot"].to_numpy(dtype="datetime64[D]")[firsts].tolist()
+        tos = frame["to_snapshot"].to_numpy(dtype="datetime64[D]")[firsts].tolist()
+        sources = frame["source"].astype(str).to_numpy(dtype=object)[firsts].tolist()
+        keys = zip(layer[firsts].tolist(), start[firsts].tolist(), end[firsts].tolist(),
+                   strict=True)  # fmt: skip
+        self._index = {
+            key: (int(a), int(b), f, t, src)
+            for key, a, b, f, t, src in zip(keys, firsts, lasts, froms, tos, sources, strict=True)
+        }
+        self._regions = frame["region"].astype(str).to_numpy(dtype=object)
+        self._values = frame[["gained_km2", "lost_km2", "net_km2"]].to_numpy(dtype=float)
 
     @classmethod
     def read(cls, path: Path) -> PeriodTable | None:
@@ -194,7 +202,8 @@ class PeriodTable:
         entry = self._index.get((layer, start, end))
         if entry is None:
             return None
-        parts = entry["regions"]
+        a, b, first, last, source = entry
+        parts = dict(zip(self._regions[a:b].tolist(), self._values[a:b].tolist(), strict=True))
         if codes:
             values = [parts.get(c, (0.0, 0.0, 0.0)) for c in codes]
             gained, lost, net = (sum(v[k] for v in values) for k in range(3))
@@ -203,12 +212,12 @@ class PeriodTable:
         return {
             "period_start": start.isoformat(),
             "period_end": end.isoformat(),
-            "from_snapshot": entry["from"].isoformat(),
-            "to_snapshot": entry["to"].isoformat(),
+            "from_snapshot": first.isoformat(),
+            "to_snapshot": last.isoformat(),
             "layer": layer,
             "region": ",".join(codes) or None,
             "gained_km2": round(gained, 1),
             "lost_km2": round(lost, 1),
             "net_km2": round(net, 1),
-            "source": entry["source"],
+            "source": source,
         }

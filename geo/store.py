@@ -7,6 +7,7 @@ lazily, and keeps them in memory (events as one table sorted by date). Other eng
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tempfile
@@ -29,6 +30,8 @@ from geo.territory import Territory
 __all__ = ["DATASET_NAME", "BundledFiles", "FileStore", "Store", "open_store"]
 
 DATASET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+log = logging.getLogger(__name__)
 
 
 class Store(Protocol):
@@ -157,8 +160,19 @@ class FileStore(BundledFiles):
             return self._event_columns
 
     def preload(self) -> None:
-        """Start reading the events on a background thread (later readers wait for it)."""
+        """Start reading the events, and the regions, the territory and the gazetteer, on
+        two background threads (later readers wait for them). Most of that work is Arrow,
+        GEOS and hashing, which release the GIL: it overlaps with importing the web app."""
         threading.Thread(target=self.columns, name="frontline-preload", daemon=True).start()
+        threading.Thread(target=self._preload_bundled, name="frontline-preload-geo",
+                         daemon=True).start()  # fmt: skip
+
+    def _preload_bundled(self) -> None:
+        try:
+            self.territory.check_periods()
+            self.places  # noqa: B018
+        except Exception:  # whoever asks next gets the same error, in its context
+            log.exception("preloading the bundled data failed")
 
     def columns(self):
         """The events as :class:`geo.columns.EventColumns` (binary search on dates,

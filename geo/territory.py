@@ -431,6 +431,12 @@ class Territory:
             "source": "+".join(dict.fromkeys([before.source, after.source])),
         }
 
+    def check_periods(self, layer: str = "russian_held") -> bool:
+        """Whether the precomputed periods of ``layer`` were computed from these very
+        snapshots (checked once, by a digest of every snapshot: ~0.1 s, so servers do it
+        while they start rather than in the first request that shows a series)."""
+        return self._period_table(layer) is not None
+
     def _period_table(self, layer: str):
         if self._periods is None:
             return None
