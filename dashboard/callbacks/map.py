@@ -36,9 +36,12 @@ __all__ = [
 ]
 
 _EMPTY = shapely.Polygon()
-#: Above this many events in the visible area the map draws square bins, not markers; the
-#: browser never draws more markers than this (MapLibre stays smooth well beyond it).
-MAX_DRAWN = 20_000
+#: Above this many events in the visible area the map draws square bins, not markers. At a
+#: country's zoom a few thousand markers already cover each other, and a marker with its
+#: hover values is ~90 bytes of JSON: 5,000 keep any view near 200 kB compressed for a
+#: phone (20,000 had meant 1.2 MB of JSON and ~40 ms of server time per view). Zooming in
+#: turns bins back into markers.
+MAX_DRAWN = 5_000
 # The largest map the layouts show, in CSS pixels: the visible box is taken this big so a
 # wide screen never misses events at its edges.
 _VIEW_PX = (1600, 1000)

@@ -104,6 +104,10 @@ def display_geojson(geom, zoom: float | None = None) -> dict:
     return result
 
 
+#: Area in (tolerance-sized) pixels from which :func:`_convert` simplifies the fast way.
+_LARGE_PX = 10_000
+
+
 def _convert(geom: shapely.Geometry, tolerance: float) -> dict:
     parts = [p for p in shapely.get_parts(geom) if p.geom_type in _KEEP and not p.is_empty]
     # Polygons smaller than a pixel cannot be seen: the slivers a difference of two daily
@@ -113,7 +117,12 @@ def _convert(geom: shapely.Geometry, tolerance: float) -> dict:
     if not parts:
         return _EMPTY
     merged = shapely.GeometryCollection(parts) if len(parts) > 1 else parts[0]
-    simple = shapely.simplify(merged, tolerance, preserve_topology=True)
+    # Douglas-Peucker is ~6x faster than the topology-preserving simplifier (1 ms instead
+    # of 6 ms for the whole front), but it drops strips thinner than the tolerance. Large
+    # areas (the territory) lose nothing visible that way; small ones (a week's gains
+    # along the front) can be nothing but such strips, so they keep the careful one.
+    careful = shapely.area(merged) < _LARGE_PX * tolerance**2
+    simple = shapely.simplify(merged, tolerance, preserve_topology=careful)
     # Round to a tenth of the tolerance (3 decimals, ~100 m, at country zoom; more when
     # zoomed in): the error stays far below a pixel and every coordinate is shorter text.
     digits = int(min(6, max(3, math.ceil(-math.log10(tolerance / 10)))))
