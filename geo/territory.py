@@ -184,8 +184,10 @@ class Territory:
             raise ValueError(f"territory table lacks columns {sorted(missing)}")
         self.regions = regions
         self._layers: dict[str, gpd.GeoDataFrame] = {}
-        for layer, part in table.groupby("layer", observed=True):
-            part = part.sort_values("date").reset_index(drop=True)
+        for layer, part in _layer_parts(table):
+            if not part["date"].is_monotonic_increasing:
+                part = part.sort_values("date")
+            part = part.reset_index(drop=True)
             part["date"] = pd.to_datetime(part["date"]).dt.date
             self._layers[str(layer)] = part
         # Per-instance caches keyed by plain values; lru_cache on methods would pin `self`.
@@ -215,7 +217,10 @@ class Territory:
             raise ValueError(f"{path}: geometry must be in EPSG:4326, got EPSG:{code}")
         from geo.periods import PERIODS_FILE, PeriodTable
 
-        return cls(table.to_pandas(), regions, PeriodTable.read(f"{data_dir}/{PERIODS_FILE}"))
+        # WKB stays in Arrow's buffers (170 MB for the bundled record): converting it to
+        # Python bytes held both copies at once while starting.
+        frame = table.to_pandas(types_mapper=_arrow_binary)
+        return cls(frame, regions, PeriodTable.read(f"{data_dir}/{PERIODS_FILE}"))
 
     def _geometry(self, layer: str, i: int) -> shapely.Geometry:
         value = self._layers[layer]["geometry"].iloc[i]
@@ -473,6 +478,23 @@ def _lru_put(cache: OrderedDict, key, value, size: int) -> None:
         cache.move_to_end(key)
         while len(cache) > size:
             cache.popitem(last=False)
+
+
+def _arrow_binary(arrow_type):
+    import pyarrow as pa
+
+    return pd.ArrowDtype(arrow_type) if pa.types.is_binary(arrow_type) else None
+
+
+def _layer_parts(table: pd.DataFrame):
+    """``(layer, rows)`` per layer: slices (no copy) when each layer is one run of rows,
+    as in the bundled file, else groups."""
+    layers = table["layer"].astype(str).to_numpy()
+    starts = np.flatnonzero(np.r_[True, layers[1:] != layers[:-1]]) if len(layers) else []
+    if len(set(layers[starts])) != len(starts):
+        return list(table.groupby("layer", observed=True))
+    ends = [*starts[1:], len(layers)]
+    return [(layers[a], table.iloc[a:b]) for a, b in zip(starts, ends, strict=True)]
 
 
 _overlay_pool: tuple[int, ThreadPoolExecutor] | None = None
