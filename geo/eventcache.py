@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -60,6 +61,7 @@ def write_cache(frame: pd.DataFrame, path: Path, sig: str) -> bool:
     the folder is not writable (the cache is an optimisation, never a requirement)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _sweep(path.parent)
         table = pa.Table.from_pandas(frame, preserve_index=False)
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), _KEY: sig.encode()})
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".events.", suffix=".tmp")
@@ -74,3 +76,15 @@ def write_cache(frame: pd.DataFrame, path: Path, sig: str) -> bool:
         log.warning("event cache not written to %s: %s", path, exc)
         return False
     return True
+
+
+def _sweep(folder: Path, older_than_s: float = 3600) -> None:
+    """Remove temporary files a killed writer left behind (a fresh one may belong to a
+    writer in another worker process, so only old ones go)."""
+    now = time.time()
+    for stale in folder.glob(".events.*.tmp"):
+        try:
+            if now - stale.stat().st_mtime > older_than_s:
+                stale.unlink()
+        except OSError:
+            continue  # gone already, or not ours to remove

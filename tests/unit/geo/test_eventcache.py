@@ -66,3 +66,18 @@ def test_unwritable_folder_is_no_error(tmp_path, caplog):
         store.build_cache()
     assert len(store._resident) > 0
     assert "not written" in caplog.text
+
+
+def test_writing_removes_what_a_killed_writer_left_but_not_a_fresh_temp(tmp_path):
+    user = tmp_path / "user"
+    folder = (user / CACHE_NAME).parent
+    folder.mkdir(parents=True)
+    stale, fresh = folder / ".events.old.tmp", folder / ".events.new.tmp"
+    stale.write_bytes(b"half a cache")
+    fresh.write_bytes(b"another worker writing")
+    hours_ago = stale.stat().st_mtime - 2 * 3600
+    os.utime(stale, (hours_ago, hours_ago))
+    _saved(user, FileStore(bundled_data_dir(), user))  # writes the cache
+    assert not stale.exists()
+    assert fresh.exists()
+    assert (user / CACHE_NAME).exists()
