@@ -132,7 +132,9 @@ class FileStore(BundledFiles):
         if write == "now":
             write_cache(frame, cache, sig)
         elif write == "background":
-            threading.Thread(target=write_cache, args=(frame, cache, sig), daemon=True).start()
+            # Not a daemon: a process that ends meanwhile (a CLI export) waits for the
+            # write, as interpreter shutdown under a thread inside Arrow aborts the process.
+            threading.Thread(target=write_cache, args=(frame, cache, sig)).start()
         return frame
 
     def build_cache(self) -> None:
@@ -163,9 +165,9 @@ class FileStore(BundledFiles):
         """Start reading the events, and the regions, the territory and the gazetteer, on
         two background threads (later readers wait for them). Most of that work is Arrow,
         GEOS and hashing, which release the GIL: it overlaps with importing the web app."""
-        threading.Thread(target=self.columns, name="frontline-preload", daemon=True).start()
-        threading.Thread(target=self._preload_bundled, name="frontline-preload-geo",
-                         daemon=True).start()  # fmt: skip
+        # Not daemons, for the same reason as the cache writer in _load_events.
+        threading.Thread(target=self.columns, name="frontline-preload").start()
+        threading.Thread(target=self._preload_bundled, name="frontline-preload-geo").start()
 
     def _preload_bundled(self) -> None:
         try:
