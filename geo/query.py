@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -134,7 +134,7 @@ class Query:
 
     def key(self) -> tuple:
         """A hashable, normalised form for caches (sorted sets, so order does not matter)."""
-        d = asdict(self)
+        d = {f.name: getattr(self, f.name) for f in fields(self)}  # all immutable
         for k in ("datasets", "types", "actors", "regions"):
             d[k] = tuple(sorted(d[k]))
         return tuple(d.items())

@@ -11,6 +11,7 @@ events. Paging or sorting the table updates the table only.
 from __future__ import annotations
 
 from dash import Input, Output, State, ctx, no_update
+from dash.development.base_component import Component
 
 from dashboard import ids
 from dashboard.callbacks.figures import figures_panel
@@ -18,9 +19,22 @@ from dashboard.callbacks.table import table_update
 from dashboard.callbacks.timeline import timeline_figure
 from dashboard.state import ViewState
 
-__all__ = ["register"]
+__all__ = ["plain", "register"]
 
 _TABLE_INPUTS = {f"{ids.TABLE}.page_current", f"{ids.TABLE}.sort_by"}
+
+
+def plain(value):
+    """``value`` with every Dash component replaced by the dict Dash sends for it. Dash
+    encodes a response with orjson only when nothing in it is an object; one component
+    made it convert the whole response (the timeline's arrays too) first: ~3 ms."""
+    if isinstance(value, Component):
+        out = value.to_plotly_json()
+        out["props"] = {k: plain(v) for k, v in out["props"].items()}
+        return out
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
 
 
 def register(app, store, settings) -> None:
@@ -47,4 +61,4 @@ def register(app, store, settings) -> None:
                              new_view=f"{ids.TABLE}.page_current" not in triggered)  # fmt: skip
         if triggered and triggered <= _TABLE_INPUTS:
             return no_update, no_update, *table
-        return timeline_figure(store, state), figures_panel(store, state), *table
+        return timeline_figure(store, state), plain(figures_panel(store, state)), *table
