@@ -26,26 +26,59 @@ __all__ = ["MemoryCache", "RedisCache", "attach", "cache_for", "make_cache"]
 log = logging.getLogger(__name__)
 
 
+class _InFlight:
+    """A value being computed by one thread that others wait for."""
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.value = None
+        self.error: BaseException | None = None
+
+
 class MemoryCache:
-    """A thread-safe LRU of at most ``size`` values, in this process."""
+    """A thread-safe LRU of at most ``size`` values, in this process.
+
+    A value is computed once even when several requests ask for it at the same time: the
+    browser sends the map's and the panels' requests together after a change, and both
+    need the same view (on two cores, computing it twice had doubled the wait).
+    """
 
     def __init__(self, size: int = 256):
         self.size = size
         self._data: OrderedDict = OrderedDict()
+        self._pending: dict = {}
         self._lock = threading.Lock()
 
     def get_or_compute(self, key, compute: Callable):
-        """The cached value for ``key``, else ``compute()`` (stored)."""
+        """The cached value for ``key``, else ``compute()`` (stored); a caller that asks
+        while another thread computes it waits for that result (or its exception)."""
         with self._lock:
             if key in self._data:
                 self._data.move_to_end(key)
                 return self._data[key]
-        value = compute()
-        with self._lock:
-            self._data[key] = value
-            if len(self._data) > self.size:
-                self._data.popitem(last=False)
-        return value
+            flight = self._pending.get(key)
+            owner = flight is None
+            if owner:
+                flight = self._pending[key] = _InFlight()
+        if not owner:
+            flight.done.wait()
+            if flight.error is not None:
+                raise flight.error
+            return flight.value
+        try:
+            flight.value = compute()
+        except BaseException as exc:
+            flight.error = exc
+            raise
+        finally:
+            with self._lock:
+                if flight.error is None:
+                    self._data[key] = flight.value
+                    if len(self._data) > self.size:
+                        self._data.popitem(last=False)
+                del self._pending[key]
+            flight.done.set()
+        return flight.value
 
 
 class RedisCache:
