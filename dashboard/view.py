@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable
 
 import geopandas as gpd
@@ -52,22 +51,13 @@ def cached(store, key: tuple, compute: Callable):
     A store with a cache attached by ``create_app`` (``dashboard.cache``: in memory or shared
     in Redis) uses that; otherwise a per-process LRU here.
     """
-    from dashboard.cache import cache_for
+    from dashboard.cache import MemoryCache, cache_for
 
     backend = cache_for(store)
-    if backend is not None:
-        return backend.get_or_compute(key, compute)
-    with _lock:
-        cache = _caches.setdefault(store, OrderedDict())
-        if key in cache:
-            cache.move_to_end(key)
-            return cache[key]
-    value = compute()
-    with _lock:
-        cache[key] = value
-        if len(cache) > _CACHE_SIZE:
-            cache.popitem(last=False)
-    return value
+    if backend is None:
+        with _lock:
+            backend = _caches.setdefault(store, MemoryCache(_CACHE_SIZE))
+    return backend.get_or_compute(key, compute)
 
 
 def hidden_count(store, state: ViewState) -> tuple[int, int]:

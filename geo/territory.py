@@ -15,11 +15,9 @@ import datetime as dt
 import itertools
 import json
 import logging
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,6 +27,7 @@ import pandas as pd
 import shapely
 
 from geo.areas import area_km2
+from geo.background import pool
 from geo.errors import FrontlineError, NoSnapshotError
 from geo.regions import Regions, normalise_region_codes
 
@@ -497,17 +496,10 @@ def _layer_parts(table: pd.DataFrame):
     return [(layers[a], table.iloc[a:b]) for a, b in zip(starts, ends, strict=True)]
 
 
-_overlay_pool: tuple[int, ThreadPoolExecutor] | None = None
-
-
 def _both_differences(a: shapely.Geometry, b: shapely.Geometry) -> tuple:
     """``(a - b, b - a)``, side by side. GEOS releases the GIL, so on two cores the pair
     costs about one: ~18 ms instead of ~36 ms for two snapshots of the whole front."""
-    global _overlay_pool
-    # One pool per process: a pool made before gunicorn forks has no thread in the child.
-    if _overlay_pool is None or _overlay_pool[0] != os.getpid():
-        _overlay_pool = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="overlay"))
-    other = _overlay_pool[1].submit(shapely.difference, b, a)
+    other = pool("overlay").submit(shapely.difference, b, a)
     return shapely.difference(a, b), other.result()
 
 
