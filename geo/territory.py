@@ -189,6 +189,11 @@ class Territory:
             part = part.reset_index(drop=True)
             part["date"] = pd.to_datetime(part["date"]).dt.date
             self._layers[str(layer)] = part
+        # Dates and sources as plain arrays and lists: a snapshot is looked up on every
+        # change of the period, and pandas row access cost ~1.5 ms a lookup.
+        self._days = {k: t["date"].to_numpy(dtype="datetime64[D]") for k, t in self._layers.items()}
+        self._dates = {k: list(t["date"]) for k, t in self._layers.items()}
+        self._sources = {k: t["source"].astype(str).tolist() for k, t in self._layers.items()}
         # Per-instance caches keyed by plain values; lru_cache on methods would pin `self`.
         self._clip_cache: OrderedDict = OrderedDict()
         self._change_cache: OrderedDict = OrderedDict()
@@ -255,8 +260,7 @@ class Territory:
     def _index_on_or_before(self, layer: str, date: dt.date) -> int | None:
         if layer not in self._layers:
             return None
-        dates = self._layers[layer]["date"].to_numpy()
-        i = int(np.searchsorted(dates, date, side="right")) - 1
+        i = int(np.searchsorted(self._days[layer], np.datetime64(date, "D"), side="right")) - 1
         return i if i >= 0 else None
 
     def snapshot(self, date, layer: str = "russian_held", param: str = "date") -> Snapshot:
@@ -274,30 +278,30 @@ class Territory:
             the map of that day).
         """
         date = as_date(date, param)
-        table = self._table(layer)
+        self._table(layer)  # raises for an unknown layer
         # The layered series has a polygon of `occupied` on every day it covers; the other
         # layers of that series are absent on days when they were empty.
         base_layer = layer if layer == "russian_held" else "occupied"
-        base_table = self._table(base_layer if base_layer in self._layers else layer)
+        base_dates = self._dates[base_layer if base_layer in self._layers else layer]
         base = self._index_on_or_before(base_layer, date)
-        first, last = base_table["date"].iloc[0], base_table["date"].iloc[-1]
+        first, last = base_dates[0], base_dates[-1]
         if base is None:
             raise NoSnapshotError(
                 f"{param}: no {layer} snapshot on or before {date}: the record starts on {first}",
                 param=param,
             )
-        base_date = base_table["date"].iloc[base]
+        base_date = base_dates[base]
         if (date - base_date).days > MAX_GAP_DAYS:
             raise NoSnapshotError(
                 f"{param}: no {layer} snapshot near {date}: the record runs from {first} to {last}",
                 param=param,
             )
         i = self._index_on_or_before(layer, date)
-        if i is None or table["date"].iloc[i] < base_date:
-            source = str(base_table["source"].iloc[base])
+        if i is None or self._dates[layer][i] < base_date:
+            source = self._sources[base_layer if base_layer in self._layers else layer][base]
             return Snapshot(date, base_date, layer, source, shapely.Polygon())
-        row = table.iloc[i]
-        return Snapshot(date, row["date"], layer, str(row["source"]), self._geometry(layer, i))
+        return Snapshot(date, self._dates[layer][i], layer, self._sources[layer][i],
+                        self._geometry(layer, i))  # fmt: skip
 
     def _clipped(self, snap: Snapshot, regions: tuple[str, ...]) -> tuple[shapely.Geometry, float]:
         key = (snap.layer, snap.date, regions)
