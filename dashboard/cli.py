@@ -302,9 +302,10 @@ def cmd_serve(args, out) -> int:
     store = open_store(settings.store, user_dir=settings.data_dir)
     # Read the events (Arrow, outside the GIL) while Python imports Dash and Plotly.
     getattr(store, "preload", lambda: None)()
-    from dashboard.app import create_app
+    from dashboard.app import create_app, freeze_loaded
 
     app = create_app(settings, store)
+    freeze_loaded()
     out.write(f"Frontline on http://{args.host}:{args.port}/\n")
     out.flush()
     app.run(host=args.host, port=args.port, debug=args.debug)

@@ -62,7 +62,7 @@ def serve_with_gunicorn(host: str, port: int, workers: int) -> int:
     """
     from gunicorn.app.base import BaseApplication
 
-    from dashboard.app import create_app
+    from dashboard.app import create_app, freeze_loaded
     from dashboard.settings import Settings
 
     if workers < 1:
@@ -83,6 +83,7 @@ def serve_with_gunicorn(host: str, port: int, workers: int) -> int:
         def load(self):
             if self._wsgi is None:
                 self._wsgi = create_app(Settings.from_env()).server
+                freeze_loaded()  # before the fork, so the workers share these pages too
             return self._wsgi
 
     print(f"Frontline on http://{host}:{port}/ ({workers} gunicorn workers)", flush=True)

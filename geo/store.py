@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -89,7 +90,7 @@ class FileStore(BundledFiles):
         self._load_lock = threading.RLock()
         self._compact: pd.DataFrame | None = None
         self._event_columns = None
-        self._seen: dict[str, tuple[pd.DataFrame, list[str]]] = {}
+        self._seen: dict[str, tuple[weakref.ref, list[str]]] = {}
 
     @cached_property
     def regions(self) -> Regions:
@@ -249,7 +250,7 @@ class FileStore(BundledFiles):
         frame = self._resident
         with self._lock:
             hit = self._seen.get(column)
-            if hit is not None and hit[0] is frame:
+            if hit is not None and hit[0]() is frame:
                 return hit[1]
         values = frame[column]
         if isinstance(values.dtype, pd.CategoricalDtype):
@@ -260,7 +261,8 @@ class FileStore(BundledFiles):
         else:
             found = [str(v) for v in values.dropna().unique()]
         with self._lock:
-            self._seen[column] = (frame, found)  # the frame itself: its id is never reused
+            # With a weak reference to its table: a reloaded table is a new object.
+            self._seen[column] = (weakref.ref(frame), found)
         return found
 
     def distinct(self, column: str) -> list[str]:

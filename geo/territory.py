@@ -282,7 +282,8 @@ class Territory:
         # The layered series has a polygon of `occupied` on every day it covers; the other
         # layers of that series are absent on days when they were empty.
         base_layer = layer if layer == "russian_held" else "occupied"
-        base_dates = self._dates[base_layer if base_layer in self._layers else layer]
+        known_base = base_layer if base_layer in self._layers else layer
+        base_dates = self._dates[known_base]
         base = self._index_on_or_before(base_layer, date)
         first, last = base_dates[0], base_dates[-1]
         if base is None:
@@ -298,7 +299,7 @@ class Territory:
             )
         i = self._index_on_or_before(layer, date)
         if i is None or self._dates[layer][i] < base_date:
-            source = self._sources[base_layer if base_layer in self._layers else layer][base]
+            source = self._sources[known_base][base]
             return Snapshot(date, base_date, layer, source, shapely.Polygon())
         return Snapshot(date, self._dates[layer][i], layer, self._sources[layer][i],
                         self._geometry(layer, i))  # fmt: skip
