@@ -169,7 +169,7 @@ def create_api(store) -> Blueprint:
             headers = csv_headers(prov, "/api/v1/events.meta.json")
             columns = [*(c for c in export.EXPORT_COLUMNS if c in EVENT_DTYPES), "lon", "lat"]
 
-            def chunks(size=50_000):
+            def chunks(size=100_000):
                 for start in range(0, len(pos), size):
                     yield store.rows(pos[start : start + size], columns)
 
