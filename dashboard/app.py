@@ -205,7 +205,6 @@ def _register_callbacks(app, store, settings) -> None:
         claims,
         details,
         filters,
-        map,
         panels,
         permalink,
         playback,
@@ -213,7 +212,7 @@ def _register_callbacks(app, store, settings) -> None:
         upload,
     )
 
-    for module in (permalink, filters, map, panels, claims, details, upload, playback, share):
+    for module in (permalink, filters, panels, claims, details, upload, playback, share):
         module.register(app, store, settings)
 
 

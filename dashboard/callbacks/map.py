@@ -1,5 +1,8 @@
 """The map: events, control at the end of the period, ground gained/lost, borders, alerts.
 
+:func:`map_update` is one part of the view callback in :mod:`dashboard.callbacks.panels`,
+which updates the map and the panels beside it in one request.
+
 Panning does not redraw: the view state store holds no map position (that lives in the
 viewport store, read as State), and ``uirevision`` keeps the reader's camera across redraws.
 """
@@ -10,9 +13,8 @@ import math
 
 import numpy as np
 import shapely
-from dash import Input, Output, Patch, State, no_update
+from dash import Patch, no_update
 
-from dashboard import ids
 from dashboard.figures.geometry import tolerance_for_zoom
 from dashboard.figures.map import TRACE_ORDER, build_map, event_slots, event_traces
 from dashboard.figures.palette import BINS_COLOURSCALE
@@ -27,9 +29,9 @@ __all__ = [
     "MAX_DRAWN",
     "event_layer",
     "map_figure",
+    "map_update",
     "points_box",
     "precision_note",
-    "register",
     "render_key",
     "sent",
     "visible_bbox",
@@ -218,31 +220,22 @@ def precision_note(store, state: ViewState) -> str:
     return t("filters.would_hide", state.lang, n=fmt_int(region_level, state.lang))
 
 
-def register(app, store, settings) -> None:
-    """Attach the map callback."""
-
-    @app.callback(
-        Output(ids.MAP, "figure"),
-        Output(ids.MAP_KEY, "data"),
-        Output(ids.PRECISION_NOTE, "children"),
-        Input(ids.STATE, "data"),
-        Input(ids.DATA_VERSION, "data"),
-        Input(ids.VIEWPORT, "data"),
-        State(ids.MAP_KEY, "data"),
-    )
-    def update_map(data, version, viewport, previous_key):
-        state = ViewState.from_dict(data)
-        base = base_key(state, viewport, version or 0)
-        key = base + "|" + repr((state.key(), render_key(store, state, viewport)))
-        if key == previous_key:
-            return no_update, no_update, no_update
-        note = precision_note(store, state)
-        if previous_key and previous_key.split("|")[0] == base:
-            # Only the events changed (a filter, the zoom or the visible box): replace the
-            # event slots in place; the layers and the basemap stay in the browser.
-            patch = events_patch(store, state, viewport, version or 0)
-            return sent(patch), key, note
-        return map_figure(store, state, viewport, version or 0), key, note
+def map_update(store, data: dict, version, viewport, previous_key) -> tuple:
+    """The map's ``figure``, key and precision note for the view state ``data``: nothing
+    when the key is the one drawn, a patch of the event slots when only the events
+    changed, else the whole figure."""
+    state = ViewState.from_dict(data)
+    base = base_key(state, viewport, version or 0)
+    key = base + "|" + repr((state.key(), render_key(store, state, viewport)))
+    if key == previous_key:
+        return no_update, no_update, no_update
+    note = precision_note(store, state)
+    if previous_key and previous_key.split("|")[0] == base:
+        # Only the events changed (a filter, the zoom or the visible box): replace the
+        # event slots in place; the layers and the basemap stay in the browser.
+        patch = events_patch(store, state, viewport, version or 0)
+        return sent(patch), key, note
+    return map_figure(store, state, viewport, version or 0), key, note
 
 
 def sent(patch: Patch) -> dict:

@@ -1,11 +1,12 @@
-"""The panels beside the map (the timeline, the figures and the events table), updated by
-one callback.
+"""The map and the panels beside it (the timeline, the figures and the events table),
+updated by one callback.
 
 They all show the same view (:func:`dashboard.view.compute_view`, computed once and
 cached), so one request serves them. Each request costs the server a few ms of Flask and
-Dash work whatever it computes, and on a 2-core machine three parallel requests are not
-faster than one: three callbacks had added ~10 ms to every filter change at a million
-events. Paging or sorting the table updates the table only.
+Dash work whatever it computes, and on a 2-core machine parallel requests are not faster
+than one: separate callbacks had added ~10 ms to every filter change at a million events.
+A change of the map's viewport updates the map only; paging or sorting the table updates
+the table only.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dash.development.base_component import Component
 
 from dashboard import ids
 from dashboard.callbacks.figures import figures_panel
+from dashboard.callbacks.map import map_update
 from dashboard.callbacks.table import table_update
 from dashboard.callbacks.timeline import timeline_figure
 from dashboard.state import ViewState
@@ -38,9 +40,12 @@ def plain(value):
 
 
 def register(app, store, settings) -> None:
-    """Attach the panels callback."""
+    """Attach the view callback."""
 
     @app.callback(
+        Output(ids.MAP, "figure"),
+        Output(ids.MAP_KEY, "data"),
+        Output(ids.PRECISION_NOTE, "children"),
         Output(ids.TIMELINE, "figure"),
         Output(ids.FIGURES, "children"),
         Output(ids.TABLE, "data"),
@@ -49,16 +54,26 @@ def register(app, store, settings) -> None:
         Output(ids.TABLE_NOTE, "children"),
         Input(ids.STATE, "data"),
         Input(ids.DATA_VERSION, "data"),
+        Input(ids.VIEWPORT, "data"),
         Input(ids.TABLE, "page_current"),
         Input(ids.TABLE, "sort_by"),
+        State(ids.MAP_KEY, "data"),
         State(ids.TABLE, "page_size"),
     )
-    def update_panels(data, _version, page, sort_by, size):
-        state = ViewState.from_dict(data)
+    def update_view(data, version, viewport, page, sort_by, previous_key, size):
         triggered = set(ctx.triggered_prop_ids)
+        table_only = bool(triggered) and triggered <= _TABLE_INPUTS
+        viewport_only = triggered == {f"{ids.VIEWPORT}.data"}
+        unchanged = (no_update,) * 3
+        figure = unchanged if table_only else map_update(store, data, version, viewport,
+                                                         previous_key)  # fmt: skip
+        if viewport_only:
+            return *figure, *(no_update,) * 6
+        state = ViewState.from_dict(data)
         # A new view or a new order starts on the table's first page.
         table = table_update(store, state, page, sort_by, size,
                              new_view=f"{ids.TABLE}.page_current" not in triggered)  # fmt: skip
-        if triggered and triggered <= _TABLE_INPUTS:
-            return no_update, no_update, *table
-        return timeline_figure(store, state), plain(figures_panel(store, state)), *table
+        if table_only:
+            return *figure, no_update, no_update, *table
+        panels = timeline_figure(store, state), plain(figures_panel(store, state))
+        return *figure, *panels, *table
