@@ -14,6 +14,7 @@ from dashboard.i18n import t
 from dashboard.pages import explorer
 from dashboard.settings import Settings
 from dashboard.state import lang_from_accept_language, parse_search
+from geo.background import pool
 from geo.errors import FrontlineError
 from geo.store import open_store
 
@@ -36,7 +37,6 @@ def _warm(store):
     the GIL) load on a second thread while this one reads the territory, the regions and
     the gazetteer and builds the app.
     """
-    from concurrent.futures import ThreadPoolExecutor
 
     def events():
         if hasattr(store, "columns"):
@@ -44,9 +44,7 @@ def _warm(store):
         else:
             store.events()
 
-    pool = ThreadPoolExecutor(1, thread_name_prefix="frontline-warm")
-    loading = pool.submit(events)
-    pool.shutdown(wait=False)
+    loading = pool("warm").submit(events)
     store.regions.admin1  # noqa: B018
     store.territory.coverage()
     store.places  # noqa: B018

@@ -15,6 +15,7 @@ import numpy as np
 import shapely
 from dash import Patch, no_update
 
+from dashboard.callbacks.wire import plain
 from dashboard.figures.geometry import tolerance_for_zoom
 from dashboard.figures.map import TRACE_ORDER, build_map, event_slots, event_traces
 from dashboard.figures.palette import BINS_COLOURSCALE
@@ -33,7 +34,6 @@ __all__ = [
     "points_box",
     "precision_note",
     "render_key",
-    "sent",
     "visible_bbox",
 ]
 
@@ -234,15 +234,8 @@ def map_update(store, data: dict, version, viewport, previous_key) -> tuple:
         # Only the events changed (a filter, the zoom or the visible box): replace the
         # event slots in place; the layers and the basemap stay in the browser.
         patch = events_patch(store, state, viewport, version or 0)
-        return sent(patch), key, note
+        return plain(patch), key, note
     return map_figure(store, state, viewport, version or 0), key, note
-
-
-def sent(patch: Patch) -> dict:
-    """``patch`` as the plain dict Dash sends. Dash encodes a response with orjson when
-    every value is JSON or numpy; a Patch object inside it makes Plotly's encoder fall back
-    to converting every array to lists first: 23 ms instead of 4 ms at 4,000 markers."""
-    return patch.to_plotly_json()
 
 
 def slots_patch(patch: Patch, figure: dict, events: list[dict]) -> Patch:

@@ -12,31 +12,18 @@ the table only.
 from __future__ import annotations
 
 from dash import Input, Output, State, ctx, no_update
-from dash.development.base_component import Component
 
 from dashboard import ids
 from dashboard.callbacks.figures import figures_panel
 from dashboard.callbacks.map import map_update
 from dashboard.callbacks.table import table_update
 from dashboard.callbacks.timeline import timeline_figure
+from dashboard.callbacks.wire import plain
 from dashboard.state import ViewState
 
-__all__ = ["plain", "register"]
+__all__ = ["register"]
 
 _TABLE_INPUTS = {f"{ids.TABLE}.page_current", f"{ids.TABLE}.sort_by"}
-
-
-def plain(value):
-    """``value`` with every Dash component replaced by the dict Dash sends for it. Dash
-    encodes a response with orjson only when nothing in it is an object; one component
-    made it convert the whole response (the timeline's arrays too) first: ~3 ms."""
-    if isinstance(value, Component):
-        out = value.to_plotly_json()
-        out["props"] = {k: plain(v) for k, v in out["props"].items()}
-        return out
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
 
 
 def register(app, store, settings) -> None:

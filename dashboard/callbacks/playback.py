@@ -9,7 +9,8 @@ import datetime as dt
 from dash import Input, Output, Patch, State, ctx, no_update
 
 from dashboard import ids
-from dashboard.callbacks.map import event_layer, map_figure, sent, slots_patch
+from dashboard.callbacks.map import event_layer, map_figure, slots_patch
+from dashboard.callbacks.wire import plain
 from dashboard.figures.map import DEFAULT_ZOOM, LAYER_ORDER, layer_sources
 from dashboard.formatting import fmt_date
 from dashboard.i18n import t
@@ -140,4 +141,4 @@ def register(app, store, settings) -> None:
         label = t("play.at", state.lang, date=fmt_date(until, state.lang))
         # The map now shows a day inside the period: the next filter change must redraw
         # it whole, not patch the events onto this day's layers.
-        return sent(patch), label, no_update, no_update, None
+        return plain(patch), label, no_update, no_update, None

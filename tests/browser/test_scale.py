@@ -7,7 +7,7 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
-from browser_wait import wait_for
+from browser_wait import settle, wait_for
 
 from dashboard.bench.generate import generate_events, write_dataset
 from dashboard.callbacks.map import MAX_DRAWN, points_box
@@ -54,6 +54,8 @@ def test_bins_add_up_then_points_after_zooming_into_a_town(page, big):
     assert total > MAX_DRAWN  # the country view must need bins
     page.get(f"{base}/?from=2024-01-01&to=2025-01-01&datasets=generated&lang=en")
     _wait(page, lambda d: (d.execute_script(EVENTS_JS) or {}).get("bins"), "no bins drawn")
+    # The first bins may be redrawn once the map reports its viewport: read them settled.
+    settle(page, timeout=90)
     drawn = page.execute_script(EVENTS_JS)
     assert drawn["binned"] + drawn["points"] == total
 
@@ -65,6 +67,7 @@ def test_bins_add_up_then_points_after_zooming_into_a_town(page, big):
         centre,
     )
     _wait(page, lambda d: (d.execute_script(EVENTS_JS) or {}).get("bins") == 0, "still bins")
+    settle(page, timeout=90)
     drawn = page.execute_script(EVENTS_JS)
     bbox = points_box({**centre, "z": 12})
     inside = len(store.events(Query.from_params({**params, "bbox": ",".join(map(str, bbox))})))
