@@ -71,7 +71,9 @@ UNKNOWN_EVENT_TYPE = "Unknown"
 # Stands for ISO dates (YYYY-MM-DD, a time part ignored) in lists of date formats.
 ISO_DATE = "ISO"
 
-# In priority order: a row with several problems is reported under the first that applies.
+# In priority order: a row with several problems is reported under the first that applies
+# (a reader's own checks come before all of these). The names are public (README, the
+# rejects CSV, scripts that count them): add new ones, never rename.
 REJECT_REASONS = (
     "missing_required",
     "duplicate_id",
@@ -79,7 +81,11 @@ REJECT_REASONS = (
     "coordinates_out_of_range",
     "swapped_lat_lon",
     "outside_known_regions",
+    # Known ground, but not the area Frontline is about (geo.ingest.coverage).
+    "outside_coverage",
     "bad_value",
+    # A record that swallowed the lines after it through a quote left open (CSV readers).
+    "unbalanced_quote",
 )
 REJECT_COLUMNS = ("row", "column", "value", "reason", "detail", "raw")
 

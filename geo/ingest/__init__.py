@@ -19,11 +19,12 @@ import pandas as pd
 from geo.errors import FrontlineError
 from geo.ingest import acled, geojson, table, ucdp
 from geo.ingest._common import check_name, default_regions, name_from_stem
-from geo.ingest.detect import decode, detect_format
+from geo.ingest.detect import decode, detect_format, looks_like_json
+from geo.ingest.rejects import rejects_csv
 from geo.regions import Regions
 from geo.schema import validate_events
 
-__all__ = ["FORMATS", "IngestResult", "read_events"]
+__all__ = ["FORMATS", "IngestResult", "read_events", "rejects_csv"]
 
 FORMATS = ("auto", "acled", "ucdp", "csv", "geojson")
 _LABELS = {"acled": "ACLED", "ucdp": "UCDP GED", "csv": "CSV", "geojson": "GeoJSON"}
@@ -36,9 +37,11 @@ class IngestResult:
     Attributes
     ----------
     events : canonical events (see :mod:`geo.schema`), EPSG:4326, sorted by date and id
-    rejects : one row per rejected input row: ``row`` (1-based data row, or feature index
-        for GeoJSON), ``column``, ``value``, ``reason``, ``detail`` and ``raw`` (the whole
-        original row as JSON, so that it can be downloaded, fixed and uploaded again)
+    rejects : one row per rejected input row: ``row`` (the 1-based data record of a CSV,
+        not counting the header, blank lines or a ``sep=`` line; or the 1-based feature
+        index for GeoJSON), ``column``, ``value``, ``reason``, ``detail`` and ``raw`` (the
+        whole original row as JSON, so that it can be downloaded, fixed and uploaded
+        again; write it with :func:`rejects_csv`)
     rows_read : data rows (or features) in the file; always ``len(events) + len(rejects)``
     format : the format used (``"acled"``, ``"ucdp"``, ``"csv"`` or ``"geojson"``)
     dataset : the dataset name, also the prefix of every ``event_id``
@@ -73,8 +76,11 @@ def read_events(
 
     Parameters
     ----------
-    source : path of the file, or its bytes (an upload). UTF-8 with or without BOM;
-        CSV delimited by ``,``, ``;`` or tab.
+    source : path of the file, or its bytes (an upload). UTF-8 with or without BOM (also
+        UTF-16 with or without BOM and UTF-32 with BOM); any line ends (LF, CR LF, CR);
+        CSV delimited by ``,``, ``;`` or tab, or by what an Excel ``sep=`` first line
+        names (also ``|``); GeoJSON as a FeatureCollection, a Feature, or a bare array of
+        Features.
     format : one of :data:`FORMATS`; ``"auto"`` decides from the content (see
         :func:`geo.ingest.detect.detect_format`)
     name : dataset name, ``^[a-z0-9][a-z0-9_-]{0,39}$``; default ``"acled"``/``"ucdp"`` for
@@ -96,8 +102,16 @@ def read_events(
     ------
     FrontlineError
         When the file cannot be read at all (missing, binary, not UTF-8, empty, no header,
-        not parseable, required columns missing) or an argument is wrong. Problems of single
-        rows never raise: those rows become rejects.
+        not parseable, required columns missing, a column it reads named twice) or an
+        argument is wrong; the message starts with the file's name. Problems of single
+        rows never raise: those rows become rejects. No other exception leaves this
+        function: an unexpected one is reported as a FrontlineError that says so.
+
+    Notes
+    -----
+    Rows and lines: ``row`` counts records, ``line`` (in messages about records that span
+    several lines, such as an unbalanced quote) counts the file's physical lines as an
+    editor shows them, every line included. See :mod:`geo.ingest._csv`.
 
     Examples
     --------
@@ -118,6 +132,22 @@ def read_events(
         )
     is_bytes = isinstance(source, bytes | bytearray | memoryview)
     label = "uploaded file" if is_bytes else Path(source).name
+    try:
+        return _read(source, label, is_bytes, format, name, regions, mapping)
+    except FrontlineError:
+        raise
+    except MemoryError:
+        raise FrontlineError(f"{label}: not enough memory to read this file") from None
+    except Exception as err:
+        # The contract is "a FrontlineError or a result": the CLI maps the former to exit
+        # status 2 and the browser shows it. The cause stays chained for whoever debugs.
+        raise FrontlineError(
+            f"{label}: could not be read because of an error in Frontline itself "
+            f"({type(err).__name__}: {str(err)[:200]}); please report it with the file"
+        ) from err
+
+
+def _read(source, label, is_bytes, format, name, regions, mapping) -> IngestResult:
     text, data = decode(source, label)
     fmt = detect_format(text) if format == "auto" else format
     if mapping is not None and fmt not in ("csv", "geojson"):
@@ -125,9 +155,10 @@ def read_events(
             f"{label}: mapping applies to csv and geojson files only, not {_LABELS[fmt]}",
             param="mapping",
         )
-    if fmt != "geojson" and text.lstrip().startswith("{"):
+    if fmt != "geojson" and looks_like_json(text):
         raise FrontlineError(
-            f"{label}: looks like GeoJSON, not {_LABELS[fmt]} CSV; use format='geojson' or 'auto'",
+            f"{label}: looks like GeoJSON, not {_LABELS[fmt]} CSV (it starts like JSON); "
+            "use format='geojson' or 'auto'",
             param="format",
         )
     if mapping is not None and fmt == "csv":

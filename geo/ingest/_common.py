@@ -1,10 +1,11 @@
-"""Helpers the readers share: reading a CSV as text, finding columns, dataset names, JSON."""
+"""Helpers the readers share: finding columns, dataset names, JSON of rows.
+
+Reading CSV text is in :mod:`geo.ingest._csv`.
+"""
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -14,10 +15,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from pyarrow import csv as pa_csv
 
 from geo.errors import FrontlineError
-from geo.ingest.detect import first_line, header_fields, sniff_delimiter
 from geo.paths import bundled_data_dir
 from geo.regions import Regions
 from geo.schema import ISO_DATE, RowCheck
@@ -26,8 +25,6 @@ from geo.schema import ISO_DATE, RowCheck
 #: two million commas makes pandas build two million column objects per row.
 MAX_COLUMNS = 500
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
-# Marks a row that had more fields than the header; see read_table.
-_OVERFLOW = "\ufdd0"  # a Unicode noncharacter: never part of real text
 
 
 @dataclass
@@ -67,101 +64,6 @@ def name_from_stem(stem: str) -> str:
     """A valid dataset name made from a file name: ``"My Events 2024"`` -> ``my-events-2024``."""
     slug = re.sub(r"[^a-z0-9_-]+", "-", stem.lower()).strip("-_")[:40].strip("-_")
     return slug or "events"
-
-
-def read_table(
-    text: str, label: str, data: bytes | None = None
-) -> tuple[pd.DataFrame, RowCheck | None]:
-    """Read CSV text with every value kept as a string, exactly as written.
-
-    ``data``, the same file as UTF-8 bytes, lets Arrow's faster CSV reader try first.
-
-    Returns
-    -------
-    (table, overflow) : the table with stripped header names, and a ``bad_value`` check for
-        rows that had more fields than the header (those are kept, so that the row count
-        still adds up, and rejected), or None.
-    """
-    sep = sniff_delimiter(text)
-    names = header_fields(text, sep)
-    if len(names) > MAX_COLUMNS:
-        raise FrontlineError(
-            f"{label}: the header has {len(names):,} columns; at most {MAX_COLUMNS} are allowed"
-        )
-    if not any(names) or all(re.fullmatch(r"[-+0-9.,:/ ]*", n) for n in names):
-        raise FrontlineError(
-            f"{label}: the first line has no column names ({first_line(text)[:80]!r}); "
-            "the file needs a header row"
-        )
-    # Strings only and no NA guessing: "NA" is a place in some gazetteers and "0" must not
-    # turn into 0.0; every conversion happens later, where it can be checked and reported.
-    options = dict(sep=sep, dtype=str, keep_default_na=False, na_filter=False)
-    overflow = None
-    table = _read_arrow(text, data, sep) if data is not None else None
-    try:
-        if table is None:
-            table = pd.read_csv(io.StringIO(text), **options)
-    except pd.errors.ParserError as err:
-        if not re.search(r"Expected \d+ fields", str(err)):
-            raise FrontlineError(f"{label}: cannot be read as CSV: {err}") from None
-        table, overflow = _read_ragged(text, sep, options, label)
-    except pd.errors.EmptyDataError:
-        raise FrontlineError(f"{label}: no header row found") from None
-    table.columns = [str(c).strip() for c in table.columns]
-    # Rows shorter than the header leave NaN in pandas; they are empty values to us.
-    return table.fillna(""), overflow
-
-
-def _read_arrow(text: str, data: bytes, sep: str) -> pd.DataFrame | None:
-    """Arrow's multi-threaded reader (about twice pandas' speed on a million rows).
-
-    None when the file needs pandas' more forgiving parser: duplicate or empty column
-    names (pandas renames them), or rows whose field count differs from the header.
-    """
-    names = next(csv.reader(io.StringIO(text), delimiter=sep), [])
-    if "" in names or len(set(names)) != len(names):
-        return None
-    try:
-        table = pa_csv.read_csv(
-            io.BytesIO(data),
-            read_options=pa_csv.ReadOptions(block_size=16 << 20),
-            parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=True),
-            convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                check_utf8=False,  # decode() has checked it, with a better message
-            ),
-        )
-    except pa.ArrowInvalid:
-        return None
-    return table.to_pandas() if table.column_names == names else None
-
-
-def _read_ragged(text, sep, options, label) -> tuple[pd.DataFrame, RowCheck]:
-    """Read a CSV in which some rows have too many fields (the slower Python parser)."""
-    width = len(pd.read_csv(io.StringIO(text), nrows=0, sep=sep).columns)
-
-    def fold(fields: list[str]) -> list[str]:
-        # Keep the row, with the surplus folded into the last field, marked with the count.
-        mark = f"{_OVERFLOW}{len(fields)}{_OVERFLOW}"
-        return [*fields[: width - 1], mark + sep.join(fields[width - 1 :])]
-
-    try:
-        table = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=fold, **options)
-    except pd.errors.ParserError as err:
-        raise FrontlineError(f"{label}: cannot be read as CSV: {err}") from None
-    last = table.columns[-1]
-    parts = table[last].str.extract(f"^{_OVERFLOW}(\\d+){_OVERFLOW}", expand=False)
-    marked = parts.notna().to_numpy()
-    table[last] = table[last].str.replace(f"^{_OVERFLOW}\\d+{_OVERFLOW}", "", regex=True)
-    detail = np.full(len(table), "", dtype=object)
-    detail[marked] = [
-        f"the row has {count} fields but the header has {width}: an unquoted {sep!r} "
-        "inside a value? The surplus is shown in the last column"
-        for count in parts[marked]
-    ]
-    return table, RowCheck("bad_value", "(row)", marked, np.full(len(table), ""), detail)
 
 
 def column_lookup(names: Iterable[str]) -> dict[str, str]:

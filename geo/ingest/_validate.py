@@ -18,8 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
-from pyproj import Geod
 
+from geo.ingest.coverage import COVERAGE_NAME, nearest_within, outside_coverage
 from geo.regions import Regions
 from geo.schema import (
     EVENT_COLUMNS,
@@ -35,7 +35,6 @@ from geo.schema import (
 
 __all__ = ["validate"]
 
-_GEOD = Geod(ellps="WGS84")
 _COUNT_COLUMNS = ("fatalities", "fatalities_low", "fatalities_high")
 _PRECISION_RANGE = {"date_precision": (1, 4), "geo_precision": (1, 3)}
 _INT32_MAX = np.iinfo(np.int32).max
@@ -209,6 +208,20 @@ def _locate(found: _Found, regions: Regions):
         pair,
         f"the point lies in no region or country Frontline knows, nor within {SEA_KM:g} km of one",
     )
+    placed = np.flatnonzero(usable & ~outside & ~swapped)
+    far, where = outside_coverage(
+        regions, lon[placed], lat[placed], admin1[placed], country[placed]
+    )
+    foreign = np.zeros(n, dtype=bool)
+    foreign[placed[far]] = True
+    detail = np.full(n, "", dtype=object)
+    detail[foreign] = [
+        f"{a}, {o} lies {w}, outside the coverage area: {COVERAGE_NAME}"
+        for a, o, w in zip(
+            text["latitude"][foreign], text["longitude"][foreign], where[far], strict=True
+        )
+    ]
+    found.add("outside_coverage", "pair", foreign, pair, detail)
     return lon, lat, admin1, country
 
 
@@ -282,7 +295,7 @@ def _off_the_map(regions: Regions, lon: np.ndarray, lat: np.ndarray, country: np
             todo = np.flatnonzero(group)
             if not todo.size:
                 continue
-            found, poly, km = _nearest(points[todo], table, reach)
+            found, poly, km = nearest_within(points[todo], table.geometry.to_numpy(), reach)
             found = todo[found]
             near[found] = True
             theirs = table[country_col].to_numpy(dtype=object)[poly]
@@ -291,23 +304,6 @@ def _off_the_map(regions: Regions, lon: np.ndarray, lat: np.ndarray, country: np
                 admin1[found[snap]] = table["iso_3166_2"].to_numpy(dtype=object)[poly[snap]]
             country[found[snap]] = theirs[snap]
     return admin1, country, lost & ~near
-
-
-def _nearest(points: np.ndarray, table: gpd.GeoDataFrame, km_max: float):
-    """Each point's nearest polygon within ``km_max``: (point index, polygon index, km)."""
-    polygons = table.geometry.to_numpy()
-    # A bound in degrees that is safe at these latitudes (a degree of longitude shrinks
-    # towards the poles); the tree prunes with it and the ellipsoid decides.
-    ys = shapely.get_y(points)
-    phi = np.radians(min(np.abs(ys).max() + km_max / 110.57, 89.9))
-    bound = km_max / 110.57 * np.sqrt(1 + 1 / np.cos(phi) ** 2)
-    tree = shapely.STRtree(polygons)
-    idx, poly = tree.query_nearest(points, max_distance=bound, all_matches=False)
-    ends = shapely.get_coordinates(shapely.shortest_line(points[idx], polygons[poly]))
-    ends = ends.reshape(-1, 4)
-    km = _GEOD.inv(ends[:, 0], ends[:, 1], ends[:, 2], ends[:, 3])[2] / 1000
-    within = km <= km_max
-    return idx[within], poly[within], km[within]
 
 
 def _as_text(values: pd.Series) -> pd.Series:

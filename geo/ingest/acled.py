@@ -11,11 +11,11 @@ import pandas as pd
 from geo.ingest._common import (
     Prepared,
     map_codes,
-    read_table,
     require_columns,
     rows_json,
     unmapped_json,
 )
+from geo.ingest._csv import read_table
 from geo.schema import ISO_DATE
 
 __all__ = ["DATE_FORMATS", "REQUIRED", "prepare"]
@@ -43,20 +43,22 @@ _MAPPED = {
 }
 # time_precision and geo_precision are 1..3 in ACLED, the same scale as ours up to 3.
 _PRECISION = {"1": "1", "2": "2", "3": "3"}
+_CODED = {"time_precision": "date_precision", "geo_precision": "geo_precision"}
 
 
 def prepare(text: str, label: str, data: bytes | None = None) -> Prepared:
     """Map an ACLED CSV to canonical columns (see :func:`geo.ingest.read_events`)."""
-    table, overflow = read_table(text, label, data)
+    read = read_table(text, label, data)
+    table = read.frame
     cols = require_columns(list(table.columns), REQUIRED, label, "ACLED")
+    used = [cols[n] for n in (*_MAPPED, *_CODED) if n in cols]
+    read.refuse_duplicates(used, label)
     frame = pd.DataFrame({canon: table[cols[n]] for n, canon in _MAPPED.items() if n in cols})
-    checks = [overflow] if overflow else []
-    used = [cols[n] for n in _MAPPED if n in cols]
-    for native, canon in (("time_precision", "date_precision"), ("geo_precision", "geo_precision")):
+    checks = list(read.checks)
+    for native, canon in _CODED.items():
         if native in cols:
             frame[canon], check = map_codes(table[cols[native]], _PRECISION, native, "1, 2 or 3")
             checks.append(check)
-            used.append(cols[native])
     frame["raw"] = unmapped_json(table, used)
     return Prepared(
         frame=frame,

@@ -20,10 +20,10 @@ from geo.ingest._common import (
     Prepared,
     column_lookup,
     describe_columns,
-    read_table,
     rows_json,
     unmapped_json,
 )
+from geo.ingest._csv import read_table
 from geo.schema import ISO_DATE
 
 __all__ = ["ALIASES", "MAPPING_KEYS", "RECOMPUTED", "prepare", "resolve_columns"]
@@ -129,13 +129,15 @@ def prepare(
     text: str, label: str, mapping: Mapping[str, str] | None = None, data: bytes | None = None
 ) -> Prepared:
     """Map a plain CSV to canonical columns (see :func:`geo.ingest.read_events`)."""
-    table, overflow = read_table(text, label, data)
+    read = read_table(text, label, data)
+    table = read.frame
     cols = resolve_columns(list(table.columns), mapping, label)
-    frame = pd.DataFrame({canon: table[native] for canon, native in cols.items()})
     lookup = column_lookup(table.columns)
     # A "raw" column marks a Frontline export: its dataset/country/admin1 are ours and
     # recomputed. In anybody else's file those columns are the author's text: keep in raw.
     raw = lookup.get("raw")
+    read.refuse_duplicates([*cols.values(), *([raw] if raw else [])], label)
+    frame = pd.DataFrame({canon: table[native] for canon, native in cols.items()})
     recomputed = [lookup[c] for c in RECOMPUTED if raw and c in lookup]
     recomputed = [c for c in recomputed if c not in cols.values()]
     frame["raw"] = unmapped_json(table, [*cols.values(), *recomputed], raw=raw)
@@ -143,7 +145,7 @@ def prepare(
         frame=frame,
         columns=dict(cols),
         native_json=rows_json(table),
-        checks=[overflow] if overflow else [],
+        checks=read.checks,
         date_formats=date_formats(mapping),
         keep_prefixed_ids=cols.get("event_id", "").lower() == "event_id",
     )

@@ -13,11 +13,11 @@ import pandas as pd
 from geo.ingest._common import (
     Prepared,
     map_codes,
-    read_table,
     require_columns,
     rows_json,
     unmapped_json,
 )
+from geo.ingest._csv import read_table
 
 __all__ = ["REQUIRED", "prepare"]
 
@@ -61,15 +61,17 @@ _USED = {"type_of_violence", "date_prec", "where_prec", "source_article"}
 
 def prepare(text: str, label: str, data: bytes | None = None) -> Prepared:
     """Map a UCDP GED CSV to canonical columns (see :func:`geo.ingest.read_events`)."""
-    table, overflow = read_table(text, label, data)
+    read = read_table(text, label, data)
+    table = read.frame
     cols = require_columns(list(table.columns), REQUIRED, label, "UCDP GED")
+    read.refuse_duplicates([cols[c] for c in (*_MAPPED, *_USED, "country") if c in cols], label)
     n = len(table)
 
     def get(name: str) -> pd.Series:
         return table[cols[name]] if name in cols else pd.Series([""] * n, dtype="str")
 
     frame = pd.DataFrame({canon: get(native) for native, canon in _MAPPED.items()})
-    checks = [overflow] if overflow else []
+    checks = list(read.checks)
 
     event_type, bad_type = map_codes(
         get("type_of_violence"), _EVENT_TYPE, "type_of_violence", "1, 2 or 3"

@@ -49,7 +49,7 @@ def test_bytes_are_read_like_a_file(regions):
         (b" \n\n", "the file is empty"),
         (b"date,lat,lon\n2024-10-01,47.5,32.5\n\x00\x00", "NUL byte at offset 34"),
         (b"PK\x03\x04rest-of-a-zip", "Excel"),
-        (b"\xff\xfed\x00a\x00", "UTF-16"),
+        (b"\xff\xfed\x00a\x00\x00\xd8", "not valid UTF-16"),  # a lone surrogate
         ("date,lat,lon,place\n2024-10-01,47.5,32.5,Kyïv\n".encode("latin-1"), "offset 42"),
         (b"2024-10-01,47.5,32.5\n", "no column names"),
     ],
