@@ -2,26 +2,27 @@
 
 One error shape for every failure, ``{"ok": false, "error": "...", "status": 400}``, naming
 the parameter at fault; no parameter value, however malformed, produces a 500. Responses
-carry ``ETag`` and ``Cache-Control`` so a CDN can absorb article traffic.
+carry ``ETag`` (the path, the parameters and the data version) and ``Cache-Control`` so a
+CDN can absorb article traffic; a response that includes a browser session's own uploads is
+``private, no-store`` and is never cached for anybody else. The files are checked and
+written by :mod:`geo.downloads`, the same code as ``frontline export``.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import urllib.parse
 
-import pandas as pd
 from flask import Blueprint, Response, request
 
-from geo import export
+from dashboard.errors import request_id
+from dashboard.state import check_view_params
+from geo.downloads import prepare
 from geo.errors import FrontlineError
 from geo.query import Query
-from geo.schema import EVENT_DTYPES
-from geo.territory import FIGURE_LAYERS, LAYERS, PERIODS, as_date
 
-__all__ = ["VIEW_PARAMS", "create_api"]
+__all__ = ["VIEW_PARAMS", "create_api", "error_response", "single_values"]
 
 QUERY_PARAMS = {"from", "to", "datasets", "types", "actors", "regions", "precision", "q", "bbox"}
 #: Parameters of the view state that the API accepts and ignores (so an explorer URL's query
@@ -31,13 +32,9 @@ VIEW_PARAMS = QUERY_PARAMS | {
     "layer", "date", "exact",
 }  # fmt: skip
 CACHE_CONTROL = "public, max-age=300"
-#: Exports larger than this are streamed in chunks instead of built as one string.
+PRIVATE = "private, no-store"
+#: Exports larger than this many rows are streamed in chunks instead of built as one string.
 STREAM_ROWS = 100_000
-#: Most periods one ``by=`` request may ask for. Each period clips two snapshots (about
-#: 0.2 s of CPU), so without a cap ``by=day`` over the whole record is minutes of work for
-#: one cheap GET, and over ``0001-01-01..9999-12-31`` millions of periods before the first
-#: snapshot check. 400 covers a year of days, eight years of weeks and every month.
-MAX_PERIODS = 400
 
 
 class ApiError(Exception):
@@ -54,6 +51,8 @@ def error_response(message: str, status: int, param: str | None = None) -> Respo
     body = {"ok": False, "error": message, "status": status}
     if param:
         body["param"] = param
+    if status >= 500:
+        body["request_id"] = request_id()
     return Response(json.dumps(body), status=status, mimetype="application/json")
 
 
@@ -61,8 +60,9 @@ def _params() -> dict[str, str]:
     unknown = sorted(set(request.args) - VIEW_PARAMS)
     if unknown:
         raise ApiError(
-            f"unknown parameter {', '.join(unknown)}; allowed: {', '.join(sorted(VIEW_PARAMS))}",
-            param=unknown[0],
+            f"unknown parameter {', '.join(map(repr, unknown))}; allowed: "
+            f"{', '.join(sorted(VIEW_PARAMS))}",
+            param=unknown[0] or "(empty name)",
         )
     return single_values(request.args)
 
@@ -80,213 +80,85 @@ def single_values(args) -> dict[str, str]:
     return {k: args.get(k, "") for k in args}
 
 
-def _period_count(start, end, by: str) -> int:
-    """How many periods :func:`geo.territory.period_bounds` would make (an upper bound),
-    computed without making them."""
-    days = (end - start).days
-    if by == "day":
-        return days
-    if by == "week":
-        return days // 7 + 2
-    return (end.year - start.year) * 12 + end.month - start.month + 1
-
-
 def _etag(version: str) -> str:
     key = f"{request.path}?{sorted(request.args.items(multi=True))}|{version}"
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:20] + '"'
 
 
-def create_api(store) -> Blueprint:
-    """The ``/api/v1`` blueprint over ``store``."""
+def _ascii(text: str) -> str:
+    """A header value in plain ASCII: the attribution's middle dots become semicolons."""
+    return text.replace(" · ", "; ").encode("ascii", "replace").decode()
+
+
+def create_api(rt) -> Blueprint:
+    """The ``/api/v1`` blueprint over the runtime ``rt`` (:class:`dashboard.runtime.Runtime`)."""
     api = Blueprint("api", __name__, url_prefix="/api/v1")
-    version = export.data_version(store.data_dir)
 
-    def sources_for(events_datasets=()):
-        return ["deepstate", "naturalearth", *events_datasets]
-
-    def cached(build, mimetype: str, filename: str | None = None, headers=None):
+    def respond(data, build, mimetype: str, filename: str | None = None, headers=None):
         """Answer 304 when the client has this exact response, else build it."""
+        version = data.version
+        private = data.session is not None
         etag = _etag(version)
+        cache_control = PRIVATE if private else CACHE_CONTROL
+        common = {"ETag": etag, "Cache-Control": cache_control, "X-Data-Version": version,
+                  "Vary": "Cookie"}  # fmt: skip
         if etag in request.headers.get("If-None-Match", ""):
-            return Response(status=304, headers={"ETag": etag, "Cache-Control": CACHE_CONTROL})
-        body = build()
-        resp = Response(body, mimetype=mimetype)
-        resp.headers["ETag"] = etag
-        resp.headers["Cache-Control"] = CACHE_CONTROL
-        resp.headers["X-Data-Version"] = version
+            return Response(status=304, headers=common)
+        resp = Response(build(), mimetype=mimetype)
+        resp.headers.update(common)
         if filename:
             resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
         for k, v in (headers or {}).items():
             resp.headers[k] = v
         return resp
 
-    def checked_query() -> Query:
-        params = _params()
-        query = Query.from_params(params)
-        if query.regions:
-            store.regions.check_codes(query.regions)
-        known = set(store.dataset_names())
-        bad = [d for d in query.datasets if d not in known]
-        if bad:
-            raise FrontlineError(
-                f"datasets: unknown dataset {', '.join(bad)}; known: {', '.join(sorted(known))}",
-                param="datasets",
-            )
-        return query
-
-    def query_and_events():
-        query = checked_query()
-        events = store.events(query)
-        names = list(dict.fromkeys(events["dataset"].astype(str)))
-        prov = export.provenance(query.to_params(), version, ["naturalearth", *names], names)
-        return query, events, prov
-
-    def query_and_rows():
-        """On the file store: the matching row positions and their datasets, so a large
-        export streams compact rows in chunks instead of building every row first."""
-        query = checked_query()
-        cols = store.columns() if hasattr(store, "rows") else None
-        if cols is None:
-            return None
-        pos = cols.positions(query)
-        names = [str(cols.datasets[c]) for c in pd.unique(cols.dataset[pos])]
-        prov = export.provenance(query.to_params(), version, ["naturalearth", *names], names)
-        return pos, prov
-
     def csv_headers(prov, meta_path):
         qs = urllib.parse.urlencode(dict(request.args))
         return {
-            "X-Attribution": prov["attribution"].encode("ascii", "replace").decode(),
+            "X-Attribution": _ascii(prov["attribution"]),
             "X-Generated-At": prov["generated_at"],
             "Link": f'<{meta_path}{"?" + qs if qs else ""}>; rel="describedby"',
         }
 
-    @api.get("/events.csv")
-    def events_csv():
-        rows = query_and_rows()
-        if rows is not None and len(rows[0]) > STREAM_ROWS:
-            pos, prov = rows
-            headers = csv_headers(prov, "/api/v1/events.meta.json")
-            columns = [*(c for c in export.EXPORT_COLUMNS if c in EVENT_DTYPES), "lon", "lat"]
-
-            def chunks(size=100_000):
-                for start in range(0, len(pos), size):
-                    yield store.rows(pos[start : start + size], columns)
-
-            # Streamed in chunks of compact rows: bounded memory, not gzipped.
-            return cached(lambda: export.iter_chunks_csv(chunks()),
-                          "text/csv; charset=utf-8", "frontline-events.csv", headers)  # fmt: skip
-        _, events, prov = query_and_events()
-        headers = csv_headers(prov, "/api/v1/events.meta.json")
-        if len(events) > STREAM_ROWS:
-            # Streamed in chunks: a million-row export in bounded memory (not gzipped).
-            def build():
-                return export.iter_events_csv(events)
-        else:
-
-            def build():
-                return export.events_csv(events)
-
-        return cached(build, "text/csv; charset=utf-8", "frontline-events.csv", headers)
-
-    @api.get("/events.meta.json")
-    def events_meta():
-        _, events, prov = query_and_events()
-        return cached(lambda: json.dumps(dict(prov, rows=len(events))), "application/json")
-
-    @api.get("/events.geojson")
-    def events_geojson():
-        _, events, prov = query_and_events()
-        return cached(lambda: json.dumps(export.events_geojson(events, prov)),
-                      "application/geo+json", "frontline-events.geojson")  # fmt: skip
-
-    def changes():
+    def download(what: str, fmt: str):
         params = _params()
-        query = Query.from_params(params)
-        if not (query.date_from and query.date_to):
-            raise ApiError("from and to are required for territory changes", param="from")
-        by = params.get("by") or None
-        if by is not None and by not in PERIODS:
-            raise ApiError(f"by: expected one of {', '.join(PERIODS)}, got {by!r}", param="by")
-        layer = params.get("layer") or "russian_held"
-        if layer not in FIGURE_LAYERS:
-            raise ApiError(
-                f"layer: expected one of {', '.join(FIGURE_LAYERS)}, got {layer!r}", param="layer"
-            )
-        regions = store.regions.check_codes(query.regions)
-        terr = store.territory
-        # Both ends must have a snapshot (cheap index look-ups) before any period is made.
-        terr.snapshot(query.date_from, layer, "from")
-        terr.snapshot(query.date_to, layer, "to")
-        if by and _period_count(query.date_from, query.date_to, by) > MAX_PERIODS:
-            raise ApiError(
-                f"by: {by} periods from {query.date_from} to {query.date_to} are more than "
-                f"{MAX_PERIODS}; ask for a shorter range or a longer period",
-                param="by",
-            )
+        # A malformed parameter is a 400 even while the store is down; the view's own
+        # parameters (basemap, lang, ...) are checked too, though a file does not use them.
+        Query.from_params(params)
+        check_view_params(params)
+        data = rt.scope().data
+        return data, prepare(data, what, fmt, params)
 
-        @functools.cache
-        def result():
-            # Computed on first use, so that a 304 for a cached response costs no clipping.
-            if by:
-                return terr.series(query.date_from, query.date_to, by, regions, layer)
-            return [terr.changes(query.date_from, query.date_to, regions, layer)]
+    def file_route(what: str, fmt: str):
+        data, dl = download(what, fmt)
+        headers = None
+        if fmt == "csv":
+            headers = csv_headers(dl.provenance, f"/api/v1/{_path(what)}.meta.json")
+        if fmt == "csv" and dl.rows > STREAM_ROWS:
+            # Streamed in chunks: bounded memory, not gzipped.
+            return respond(data, dl.chunks, dl.mimetype, dl.filename, headers)
+        return respond(data, dl.text, dl.mimetype, dl.filename, headers)
 
-        prov = export.provenance(query.to_params() | {"by": by or "", "layer": layer}, version,
-                                 sources_for())  # fmt: skip
-        return result, prov
+    def meta_route(what: str):
+        data, dl = download(what, "csv")
+        return respond(data, dl.meta, "application/json")
 
-    @api.get("/territory/changes.csv")
-    def changes_csv():
-        result, prov = changes()
-        headers = csv_headers(prov, "/api/v1/territory/changes.meta.json")
-
-        def build():
-            return export.changes_table(result()).to_csv(index=False, lineterminator="\n")
-
-        return cached(build, "text/csv; charset=utf-8", "frontline-changes.csv", headers)
-
-    @api.get("/territory/changes.meta.json")
-    def changes_meta():
-        result, prov = changes()
-        return cached(lambda: json.dumps(dict(prov, rows=len(result()))), "application/json")
-
-    @api.get("/territory/changes.geojson")
-    def changes_geojson():
-        result, prov = changes()
-        return cached(lambda: json.dumps(export.changes_geojson(result(), prov)),
-                      "application/geo+json", "frontline-changes.geojson")  # fmt: skip
-
-    @api.get("/territory/snapshot.geojson")
-    def snapshot_geojson():
-        params = _params()
-        if not params.get("date"):
-            raise ApiError("date is required, e.g. date=2024-10-01", param="date")
-        date = as_date(params["date"], "date")
-        layer = params.get("layer") or "russian_held"
-        if layer not in LAYERS:
-            raise ApiError(
-                f"layer: expected one of {', '.join(LAYERS)}, got {layer!r}", param="layer"
-            )
-        snap = store.territory.snapshot(date, layer)
-        prov = export.provenance({"date": date.isoformat(), "layer": layer}, version,
-                                 sources_for())  # fmt: skip
-        return cached(lambda: json.dumps(export.snapshot_geojson(snap, prov)),
-                      "application/geo+json", f"frontline-{layer}-{snap.date}.geojson")  # fmt: skip
+    for what, formats in (("events", ("csv", "geojson")), ("changes", ("csv", "geojson")),
+                          ("snapshot", ("geojson",))):  # fmt: skip
+        for fmt in formats:
+            api.add_url_rule(f"/{_path(what)}.{fmt}", f"{what}_{fmt}",
+                             lambda what=what, fmt=fmt: file_route(what, fmt))  # fmt: skip
+        if "csv" in formats:
+            api.add_url_rule(f"/{_path(what)}.meta.json", f"{what}_meta",
+                             lambda what=what: meta_route(what))  # fmt: skip
 
     @api.get("/claims.json")
     def claims_json():
-        from geo.claims import check_claim, load_claims
+        from dashboard.callbacks.claims import claim_records
 
         _params()
-        claims = load_claims(store.data_dir / "claims.yaml")
-
-        def build():
-            checks = [check_claim(c, store.territory).as_record() for c in claims]
-            prov = export.provenance({}, version, sources_for())
-            return json.dumps({"ok": True, "provenance": prov, "claims": checks})
-
-        return cached(build, "application/json")
+        scope = rt.scope(session=False)
+        return respond(scope.data, lambda: json.dumps(claim_records(scope)), "application/json")
 
     @api.route("/<path:rest>")
     def unknown_path(rest):
@@ -310,7 +182,14 @@ def create_api(store) -> Blueprint:
         # A bug, not bad input: say so without leaking a traceback; the log has it.
         import logging
 
-        logging.getLogger("frontline.api").exception("API error on %s", request.url)
+        logging.getLogger("frontline.api").exception(
+            "API error on %s (request %s)", request.url, request_id()
+        )
         return error_response("internal error; the server log has the details", 500)
 
     return api
+
+
+def _path(what: str) -> str:
+    return {"events": "events", "changes": "territory/changes",
+            "snapshot": "territory/snapshot"}[what]  # fmt: skip

@@ -4,86 +4,60 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import flask
-from dash import Dash, html, set_props
+from dash import Dash
 
-from dashboard import ids
+from dashboard.errors import install_error_handling, show_callback_error
 from dashboard.i18n import t
 from dashboard.pages import explorer
+from dashboard.runtime import Runtime
 from dashboard.settings import Settings
 from dashboard.state import lang_from_accept_language, parse_search
-from geo.background import pool
 from geo.errors import FrontlineError
-from geo.store import open_store
+from geo.stores import open_store
 
 __all__ = ["create_app", "freeze_loaded"]
 
 log = logging.getLogger(__name__)
 
 
-def _show_error(exc: Exception) -> None:
-    """Global callback error handler: say what failed in the alert area, keep the page."""
-    log.exception("callback failed", exc_info=exc)
-    set_props(ids.ERROR, {"children": [html.Strong("⚠ "), str(exc)], "hidden": False})
-
-
-def _warm(store):
-    """Load what the first request needs; returns a function that waits for the rest.
-
-    The stores load lazily; touching everything here keeps the first request fast. The
-    events (the bulk: a second or two at a million rows, mostly in Arrow, which releases
-    the GIL) load on a second thread while this one reads the territory, the regions and
-    the gazetteer and builds the app.
-    """
-
-    def events():
-        if hasattr(store, "columns"):
-            store.columns()  # the date-sorted numpy columns of the fast query path
-        else:
-            store.events()
-
-    loading = pool("warm").submit(events)
-    store.regions.admin1  # noqa: B018
-    store.territory.coverage()
-    store.places  # noqa: B018
-    return loading.result  # re-raises what failed while loading
-
-
-def _warm_default_view(store) -> None:
-    """Compute what the default view shows that does not depend on the events (the
-    control layers, the period's change, the claims, the basemap's display geometry)
-    while the events are still loading on the other thread."""
+def _warm_default_view(rt: Runtime) -> None:
+    """Compute what the default view shows (the control layers, the period's change, the
+    claims, the basemap's display geometry), so the first reader does not wait for it."""
     from dashboard.callbacks.claims import claim_checks
-    from dashboard.callbacks.map import base_layers
-    from dashboard.figures.geometry import map_layers
+    from dashboard.callbacks.map import base_figure
     from dashboard.state import ViewState
-    from dashboard.view import view_series
+    from dashboard.view import compute_view
 
+    scope = rt.scope(session=False)
     try:
-        claim_checks(store)
-        view_series(store, ViewState())  # also checks the precomputed periods' fingerprint
-        b = base_layers(store, ViewState())
-        # The display GeoJSON (simplified per zoom) is cached by geometry: build it once.
-        map_layers(b["territory"], b["gained"], b["lost"], b["admin1"], b["countries"])
+        claim_checks(scope)
+        compute_view(scope, ViewState())
+        base_figure(scope, ViewState())
     except FrontlineError as exc:  # e.g. a data folder whose record ends before the default
         log.info("default view not warmed: %s", exc)
 
 
 def create_app(settings: Settings | None = None, store=None) -> Dash:
-    """Build the Dash app for ``settings`` over ``store`` (default: the bundled files)."""
+    """Build the Dash app for ``settings`` over ``store`` (default: the store the settings
+    name)."""
+    from dashboard.cache import make_cache
+    from dashboard.sessions import configure_sessions
+
     settings = settings or Settings()
     store = store or open_store(settings.store, user_dir=settings.data_dir)
-    wait_for_events = _warm(store)
-    _attach_cache(store, settings)
-    _warm_default_view(store)
+    rt = Runtime(settings, store, make_cache(settings.cache))
+    rt.store.current()  # the first generation: every page needs it
+    _warm_default_view(rt)
     app = Dash(
         __name__,
         title="Frontline",
         update_title=None,
-        assets_folder=str(_assets_folder()),
-        on_error=_show_error,
+        assets_folder=str(assets_folder()),
+        on_error=show_callback_error,
         suppress_callback_exceptions=False,
     )
 
@@ -91,19 +65,41 @@ def create_app(settings: Settings | None = None, store=None) -> Dash:
         # Outside a request (Dash validating the layout at startup) use the defaults.
         if not flask.has_request_context():
             state, errors = parse_search("", basemap=settings.basemap)
-            return explorer.layout(state, store, settings, errors)
+            return explorer.layout(state, rt.scope(session=False), settings, errors)
         lang = lang_from_accept_language(flask.request.headers.get("Accept-Language"))
         path, search = _page_url(flask.request)
-        return page_layout(path, search, lang, store, settings)
+        return page_layout(path, search, lang, rt)
 
     app.layout = serve_layout
-    _register_callbacks(app, store, settings)
-
-    _register_http(app.server, store, settings)
+    _register_callbacks(app, rt)
+    configure_sessions(app.server, settings, store.user_dir)
+    _register_http(app.server, rt)
     # dashboard.serving closes the store's connections before gunicorn forks workers.
-    app.server.config["FRONTLINE_STORE"] = store
-    wait_for_events()
+    app.server.config["FRONTLINE_RUNTIME"] = rt
+    _register_dash_resources(app)
     return app
+
+
+def assets_folder():
+    """The folder of the app's CSS and scripts: ``assets/`` of a checkout, else the copy
+    installed with the package."""
+    from geo.paths import installed_resource
+
+    return installed_resource("assets")
+
+
+def _register_dash_resources(app: Dash) -> None:
+    """Render the page once now, so Dash registers its script bundles in this process.
+
+    Dash registers the bundles it may serve (``/_dash-component-suites/...``) while it
+    renders a page. A gunicorn worker forked before any page was rendered refused Dash's
+    own scripts ("dash is not a registered library") when a page rendered by another
+    worker asked it for them, and the page stayed white. Rendered here, before the fork,
+    every worker knows them from its first request on."""
+    client = app.server.test_client()
+    resp = client.get("/", environ_base={"frontline.warmup": True})
+    if resp.status_code != 200:
+        raise RuntimeError(f"the start page could not be rendered (HTTP {resp.status_code})")
 
 
 def freeze_loaded() -> None:
@@ -115,39 +111,41 @@ def freeze_loaded() -> None:
     gc.freeze()
 
 
-def _attach_cache(store, settings) -> None:
-    from dashboard.cache import attach, make_cache
-
-    attach(store, make_cache(settings.cache))
-
-
-def _register_http(server, store, settings) -> None:
+def _register_http(server, rt: Runtime) -> None:
     """The non-Dash routes: the API, oEmbed, liveness, and the headers every response gets."""
     from dashboard.api import create_api
-    from dashboard.http import install_http_policies, oembed_response
-    from dashboard.unavailable import install_unavailable_handlers
-
-    api = create_api(store)
-    install_unavailable_handlers(server, api)
-    server.register_blueprint(api)
-    install_http_policies(server, settings)
     from dashboard.compress import install_gzip
+    from dashboard.http import install_http_policies, oembed_response
 
+    api = create_api(rt)
+    install_error_handling(server, api)
+    server.register_blueprint(api)
+    install_http_policies(server, rt.settings)
     install_gzip(server)
 
     @server.before_request
-    def _missing_story():
-        # Dash answers every path with its page; a story that does not exist is a real 404.
+    def _watch():
+        # Threads do not survive gunicorn's fork: each worker starts its own watcher.
+        if not flask.request.environ.get("frontline.warmup"):
+            rt.store.watch(rt.settings.refresh_seconds)
+
+    @server.before_request
+    def _missing_page():
+        # Dash answers every path with its page: a path that is no page (/.env, /anything,
+        # a story that does not exist) is a real 404, not the explorer with status 200.
         from dashboard.pages.routes import resolve
 
-        path = flask.request.path
-        if "/story/" in path and resolve(path, store).kind == "missing":
-            return flask.Response("no such story", status=404, mimetype="text/plain")
-        return None
+        rule = flask.request.url_rule
+        if rule is None or rule.rule != "/<path:path>":
+            return None
+        if resolve(flask.request.path, rt.scope(session=False)).kind != "missing":
+            return None
+        return not_found_page(flask.request.path)
 
     @server.get("/healthz")
     def healthz():
-        return {"ok": True}
+        # Which worker process answered: an operator (and a test) can tell workers apart.
+        return {"ok": True, "data_version": rt.store.data_version(), "pid": os.getpid()}
 
     @server.get("/oembed")
     def oembed():
@@ -159,12 +157,28 @@ def _register_http(server, store, settings) -> None:
             path = urlsplit(args.get("url", "")).path
         except ValueError:
             path = ""
-        if "/story/" in path and resolve(path, store).kind == "missing":
+        if "/story/" in path and resolve(path, rt.scope(session=False)).kind == "missing":
             return error_response(f"url: no such story: {path}", 404, "url")
         return oembed_response(
             flask.request.host_url, args.get("maxwidth"), args.get("maxheight"),
             args.get("format", "json"),
         )  # fmt: skip
+
+
+def not_found_page(path: str) -> flask.Response:
+    """A short 404 page in English and German with a way back to the map."""
+    from html import escape
+
+    from dashboard.state import lang_from_accept_language
+
+    lang = lang_from_accept_language(flask.request.headers.get("Accept-Language"))
+    body = (
+        f'<!doctype html><html lang="{lang}"><meta charset="utf-8">'
+        f"<title>{escape(t('error.page', lang, path=path))} · Frontline</title>"
+        f"<h1>{escape(t('error.page', lang, path=path))}</h1>"
+        f'<p><a href="/">{escape(t("error.to_map", lang))}</a></p></html>'
+    )
+    return flask.Response(body, status=404, mimetype="text/html")
 
 
 def _page_url(request) -> tuple[str, str]:
@@ -176,18 +190,20 @@ def _page_url(request) -> tuple[str, str]:
     return request.path, request.query_string.decode("utf-8", "replace")
 
 
-def page_layout(path: str, search: str, lang: str, store, settings):
+def page_layout(path: str, search: str, lang: str, rt: Runtime):
     """The layout of the page at ``path`` with the view of ``search`` over its defaults."""
     from dashboard.pages.routes import resolve
     from dashboard.pages.story import embed_footer, story_intro
 
-    page = resolve(path, store)
+    settings = rt.settings
+    page = resolve(path, rt.scope(session=False))
     merged = "?" + urlencode({**page.defaults, **dict(parse_qsl(search.lstrip("?")))})
     state, errors = parse_search(merged, lang=lang, basemap=settings.basemap)
     if page.kind == "missing":
         errors = [t("error.page", state.lang, path=path), *errors]
-        return explorer.layout(state, store, settings, errors)
+        return explorer.layout(state, rt.scope(), settings, errors)
     mode = "embed" if page.embedded else page.kind
+    scope = rt.scope(session=not page.embedded)
     intro = story_intro(page.story, state.lang) if page.story is not None else None
     footer = None
     if page.embedded:
@@ -195,10 +211,10 @@ def page_layout(path: str, search: str, lang: str, store, settings):
         params = state.to_params()
         params.pop("views", None)
         footer = embed_footer(state.lang, full, params)
-    return explorer.layout(state, store, settings, errors, mode=mode, intro=intro, footer=footer)
+    return explorer.layout(state, scope, settings, errors, mode=mode, intro=intro, footer=footer)
 
 
-def _register_callbacks(app, store, settings) -> None:
+def _register_callbacks(app, rt: Runtime) -> None:
     from dashboard.callbacks import (
         claims,
         details,
@@ -211,10 +227,4 @@ def _register_callbacks(app, store, settings) -> None:
     )
 
     for module in (permalink, filters, panels, claims, details, upload, playback, share):
-        module.register(app, store, settings)
-
-
-def _assets_folder():
-    from pathlib import Path
-
-    return Path(__file__).resolve().parent.parent / "assets"
+        module.register(app, rt)

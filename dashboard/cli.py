@@ -11,10 +11,46 @@ import json
 import sys
 from pathlib import Path
 
-from geo.errors import FrontlineError
+from geo.errors import FrontlineError, StoreUnavailable
 from geo.territory import FIGURE_LAYERS
 
 ATTRIBUTION = "Front-line data: DeepStateMap (deepstatemap.live). Boundaries: Natural Earth."
+
+
+def add_store_options(p) -> None:
+    """``--store`` and ``--data-dir``, as every command that reads data takes them."""
+    p.add_argument(
+        "--store",
+        default=None,
+        help="'file' (default) or a postgresql:// URL (default $FRONTLINE_STORE)",
+    )
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="folder of ingested datasets (default $FRONTLINE_DATA_DIR or "
+        "~/.local/share/frontline)",
+    )
+
+
+def settings_of(args):
+    """The settings of this command: the environment, then its options (read once)."""
+    from dashboard.settings import Settings
+
+    settings = Settings.from_env()
+    return settings.replace(
+        store=getattr(args, "store", None),
+        data_dir=getattr(args, "data_dir", None),
+        cache=getattr(args, "cache", None),
+    )
+
+
+def store_of(args):
+    """The store the settings of this command name."""
+    from geo.stores import open_store
+
+    settings = settings_of(args)
+    return open_store(settings.store, user_dir=settings.data_dir)
 
 
 def _add_area(sub) -> None:
@@ -63,6 +99,7 @@ def _add_area(sub) -> None:
         help="one row per day, ISO week or calendar month instead of one total",
     )
     p.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    add_store_options(p)
 
 
 def _add_ingest(sub) -> None:
@@ -73,7 +110,8 @@ def _add_ingest(sub) -> None:
             "Read an ACLED export, a UCDP GED CSV, any CSV with date and coordinate columns, "
             "or GeoJSON points. Every row is accepted or rejected with its row number, column, "
             "value and reason. Exit 0 if all rows were accepted, 1 if some were rejected, "
-            "2 if the file could not be read."
+            "2 if the file could not be read. A dataset that exists already is kept unless "
+            "--replace or --append says what to do with it."
         ),
     )
     p.add_argument("file", type=Path, help="the file to read")
@@ -84,11 +122,16 @@ def _add_ingest(sub) -> None:
         help="input format (default: detected from the header)",
     )
     p.add_argument("--name", help="dataset name (default: the format or the file name)")
-    p.add_argument(
-        "--data-dir",
-        type=Path,
-        help="where datasets are stored (default: $FRONTLINE_DATA_DIR or ~/.local/share/frontline)",
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--replace", action="store_true", help="replace the dataset of that name if there is one"
     )
+    mode.add_argument(
+        "--append",
+        action="store_true",
+        help="add to the dataset of that name (an event whose id is there already replaces it)",
+    )
+    add_store_options(p)
     p.add_argument(
         "--rejects",
         type=Path,
@@ -111,18 +154,18 @@ def _add_serve(sub) -> None:
     )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
-    p.add_argument("--debug", action="store_true", help="Dash debug mode (reloads on edit)")
-    p.add_argument("--data-dir", type=Path, help="folder of ingested datasets")
+    p.add_argument(
+        "--debug",
+        action="store_true",
+        help="Dash's development server in debug mode (reloads on edit); never in production",
+    )
     p.add_argument(
         "--workers",
         type=int,
-        default=0,
-        help="run under gunicorn with N worker processes (production); 0 = the "
-        "development server (default)",
+        default=1,
+        help="gunicorn worker processes (default 1; about one per CPU core)",
     )
-    p.add_argument(
-        "--store", default=None, help="'file' (default) or a postgresql:// URL (see README, Deploy)"
-    )
+    add_store_options(p)
     p.add_argument(
         "--cache",
         default=None,
@@ -144,6 +187,7 @@ def _add_story(sub) -> None:
         "regions and data/claims.yaml; print every problem. Exit 0 if none, 2 otherwise.",
     )
     check.add_argument("file", type=Path)
+    add_store_options(check)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -181,9 +225,7 @@ def _extensions():
 
 def cmd_area(args, out) -> int:
     """``frontline area``: print gained/lost/net km² with the snapshot dates used."""
-    from geo.store import FileStore
-
-    territory = FileStore().territory
+    territory = store_of(args).current().territory
     if args.by:
         changes = territory.series(args.date_from, args.date_to, args.by, args.region, args.layer)
     else:
@@ -230,31 +272,36 @@ def _print_area_table(records, args, out) -> None:
 
 def cmd_ingest(args, out) -> int:
     """``frontline ingest``: validate, store accepted events, write rejects, summarise."""
-    from geo.ingest import read_events
-    from geo.store import FileStore, check_dataset_name
+    from geo.ingest import read_events, rejects_csv
+    from geo.stores import check_dataset_name
 
     if args.name:
         check_dataset_name(args.name)
     mapping = {k[4:]: v for k, v in vars(args).items() if k.startswith("map_") and v}
     if not args.file.exists():
         raise FrontlineError(f"{args.file}: no such file", param="file")
-    result = read_events(args.file, format=args.format, name=args.name, mapping=mapping or None)
-    store = FileStore(user_dir=args.data_dir) if args.data_dir else FileStore()
-    target = store.save_dataset(result.dataset, result.events) if len(result.events) else None
+    store = store_of(args)
+    data = store.current()
+    result = read_events(args.file, format=args.format, name=args.name, mapping=mapping or None,
+                         regions=data.regions)  # fmt: skip
+    mode = "replace" if args.replace else "append" if args.append else "new"
+    change = None
+    if len(result.events):
+        change = store.save_dataset(result.dataset, result.events, mode)
     summary = result.summary()
     rejects_path = None
     if len(result.rejects):
         rejects_path = args.rejects or store.user_dir / "rejects" / f"{result.dataset}.csv"
         rejects_path.parent.mkdir(parents=True, exist_ok=True)
-        result.rejects.to_csv(rejects_path, index=False)
+        rejects_path.write_text(rejects_csv(result.rejects), encoding="utf-8")
     out.write(f"{args.file}: format {result.format}, dataset {result.dataset}\n")
     out.write(f"  rows read  {summary['rows_read']:>9,d}\n")
     out.write(f"  accepted   {summary['accepted']:>9,d}\n")
     out.write(f"  rejected   {summary['rejected']:>9,d}\n")
     for reason, count in sorted(summary["rejected_by_reason"].items()):
         out.write(f"    {reason:<26s} {count:>7,d}\n")
-    if target:
-        out.write(f"stored: {target}\n")
+    if change is not None:
+        out.write(f"stored: {change.describe()}\n")
     else:
         out.write("stored: nothing (no row was accepted)\n")
     if rejects_path:
@@ -265,12 +312,11 @@ def cmd_ingest(args, out) -> int:
 def cmd_story(args, out) -> int:
     """``frontline story check FILE``: list every problem of a story file."""
     from geo.claims import load_claims
-    from geo.store import FileStore
     from geo.stories import check_story
 
-    store = FileStore()
-    claims = [c.id for c in load_claims(store.data_dir / "claims.yaml", store.regions)]
-    story, problems = check_story(args.file, store.gazetteer, store.regions, claims)
+    data = store_of(args).current()
+    claims = [c.id for c in load_claims(data.data_dir / "claims.yaml", data.regions)]
+    story, problems = check_story(args.file, data.gazetteer, data.regions, claims)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -283,32 +329,24 @@ def cmd_story(args, out) -> int:
 
 
 def cmd_serve(args, out) -> int:
-    """``frontline serve``: the Dash development server."""
-    import os
+    """``frontline serve``: gunicorn with ``--workers`` processes (Dash's development
+    server with ``--debug``)."""
+    import logging
 
-    from dashboard.settings import Settings
-    from geo.store import open_store
-
-    if args.data_dir:
-        os.environ["FRONTLINE_DATA_DIR"] = str(args.data_dir)
-    for key in ("store", "cache"):
-        if getattr(args, key):
-            os.environ[f"FRONTLINE_{key.upper()}"] = getattr(args, key)
-    if args.workers:
+    settings = settings_of(args)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if not args.debug:
         from dashboard.serving import serve_with_gunicorn
 
-        return serve_with_gunicorn(args.host, args.port, args.workers)
-    settings = Settings.from_env()
-    store = open_store(settings.store, user_dir=settings.data_dir)
-    # Read the events (Arrow, outside the GIL) while Python imports Dash and Plotly.
-    getattr(store, "preload", lambda: None)()
-    from dashboard.app import create_app, freeze_loaded
+        return serve_with_gunicorn(settings, args.host, args.port, args.workers)
+    from dashboard.app import create_app
 
-    app = create_app(settings, store)
-    freeze_loaded()
-    out.write(f"Frontline on http://{args.host}:{args.port}/\n")
+    app = create_app(settings)
+    out.write(f"Frontline (development server) on http://{args.host}:{args.port}/\n")
     out.flush()
-    app.run(host=args.host, port=args.port, debug=args.debug)
+    app.run(host=args.host, port=args.port, debug=True)
     return 0
 
 
@@ -329,6 +367,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return commands[args.command](args, sys.stdout)
     except FrontlineError as exc:
+        print(f"frontline {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except StoreUnavailable as exc:
+        print(f"frontline {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # a setting with a bad value (Settings.from_env names it)
+        if "FRONTLINE_" not in str(exc):
+            raise
         print(f"frontline {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

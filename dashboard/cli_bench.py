@@ -44,11 +44,11 @@ def cmd_bench(args, out) -> int:
     from dashboard.bench.generate import SOURCE, generate_events, parse_size, write_dataset
     from dashboard.bench.measure import measure_server
     from dashboard.bench.report import ratios, table
-    from geo.store import FileStore
+    from geo.stores import FileStore
 
     sizes = ["100k"] if args.quick else [s for s in args.sizes.split(",") if s.strip()]
     changes = 10 if args.quick else args.changes
-    store = FileStore()
+    store = FileStore().current()  # the bundled data the generator draws from
     results = []
     for label in sizes:
         n = parse_size(label)

@@ -7,7 +7,6 @@ through :func:`geo.ingest.read_events` (the same checks as ``frontline ingest``)
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from geo.errors import FrontlineError, StoreUnavailable
@@ -33,9 +32,7 @@ def add_parser(sub) -> None:
     )
     for action in (init, load):
         action.add_argument(
-            "--store",
-            default=os.environ.get("FRONTLINE_STORE"),
-            help="postgresql:// URL (default $FRONTLINE_STORE)",
+            "--store", default=None, help="postgresql:// URL (default $FRONTLINE_STORE)"
         )
     load.add_argument("--file", type=Path, help="an event file to validate and load")
     load.add_argument("--name", help="dataset name for --file (default: from the file)")
@@ -45,17 +42,29 @@ def add_parser(sub) -> None:
     load.add_argument(
         "--bundled", action="store_true", help="with --file: also (re)load the bundled data"
     )
-    load.add_argument("--data-dir", type=Path, help="bundled data folder (default: data/)")
+    mode = load.add_mutually_exclusive_group()
+    mode.add_argument("--replace", action="store_true", help="with --file: replace the dataset")
+    mode.add_argument(
+        "--append", action="store_true", help="with --file: add to the dataset (ids replace)"
+    )
+    for action in (init, load):
+        action.add_argument(
+            "--data-dir", type=Path, help="bundled data folder (default: the packaged data/)"
+        )
 
 
 def _open(args):
-    from geo.store import open_store
+    from dashboard.settings import Settings
+    from geo.stores import open_store
 
-    if not (args.store or "").startswith(("postgresql://", "postgres://")):
+    settings = Settings.from_env().replace(store=args.store)
+    url = settings.store
+    if not (url or "").startswith(("postgresql://", "postgres://")):
         raise FrontlineError(
-            f"store: expected a postgresql:// URL, got {args.store!r}", param="store"
+            f"store: expected a postgresql:// URL (--store or FRONTLINE_STORE), got {url!r}",
+            param="store",
         )
-    return open_store(args.store, data_dir=getattr(args, "data_dir", None))
+    return open_store(url, data_dir=args.data_dir, user_dir=settings.data_dir)
 
 
 def cmd_db(args, out) -> int:
@@ -76,7 +85,7 @@ def cmd_db(args, out) -> int:
 
 
 def _load(store, args, out) -> int:
-    from geo.postgis_load import load_bundled
+    from geo.stores.postgis_load import load_bundled
 
     if args.file is None or args.bundled:
         with store.connection() as conn:
@@ -86,17 +95,19 @@ def _load(store, args, out) -> int:
     if args.file is None:
         return 0
     from geo.ingest import read_events
-    from geo.store import check_dataset_name
+    from geo.stores import check_dataset_name
 
     if args.name:
         check_dataset_name(args.name)
     if not args.file.exists():
         raise FrontlineError(f"{args.file}: no such file", param="file")
     result = read_events(args.file, format=args.format, name=args.name)
+    mode = "replace" if args.replace else "append" if args.append else "new"
     if len(result.events):
-        store.save_dataset(result.dataset, result.events)
+        change = store.save_dataset(result.dataset, result.events, mode)
+        out.write(f"{args.file}: {change.describe()}\n")
     out.write(
-        f"{args.file}: dataset {result.dataset}: {len(result.events):,d} loaded, "
+        f"{args.file}: dataset {result.dataset}: {len(result.events):,d} accepted, "
         f"{len(result.rejects):,d} rejected (`frontline ingest --rejects` lists them)\n"
     )
     return 1 if len(result.rejects) else 0

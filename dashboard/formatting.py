@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["LANGS", "fmt_date", "fmt_date_range", "fmt_int", "fmt_km2", "fmt_number"]
+__all__ = [
+    "LANGS",
+    "fmt_date",
+    "fmt_date_range",
+    "fmt_int",
+    "fmt_km2",
+    "fmt_number",
+    "hover_text",
+]
 
 LANGS = ("en", "de")
 
@@ -23,6 +31,15 @@ MONTHS = {
         "Juli", "August", "September", "Oktober", "November", "Dezember",
     ],
 }  # fmt: skip
+
+
+def hover_text(value) -> str:
+    """Text from data for a Plotly hover: shown as text, never as markup. Plotly reads a few
+    tags in hovers, so ``<``, ``>`` and ``&`` are escaped; quotes are left alone (Plotly does
+    not decode ``&quot;``, and without ``<`` no tag, and no attribute, can be formed)."""
+    import html
+
+    return html.escape(str(value), quote=False)
 
 
 def fmt_number(value: float | int | None, lang: str = "en", decimals: int = 0, sign=False) -> str:
@@ -53,11 +70,20 @@ def fmt_date(value: dt.date | str, lang: str = "en") -> str:
 
 
 def fmt_date_range(start: dt.date | str, end_exclusive: dt.date | str, lang: str = "en") -> str:
-    """A half-open range shown as people read it: ``[2024-10-01, 2024-11-01)`` →
-    ``"1 October 2024 – 31 October 2024"``."""
+    """The days of a half-open range ``[start, end)`` as people write them:
+    "1–31 October 2024" / "1.–31. Oktober 2024", "28 September – 4 October 2024",
+    "28 December 2024 – 3 January 2025", or one date for a single day. The one way every
+    page, card and verdict shows a period."""
     s = dt.date.fromisoformat(start) if isinstance(start, str) else start
     e = dt.date.fromisoformat(end_exclusive) if isinstance(end_exclusive, str) else end_exclusive
     last = e - dt.timedelta(days=1)
     if last <= s:
         return fmt_date(s, lang)
+    de = lang == "de"
+    months = MONTHS["de" if de else "en"]
+    if (s.year, s.month) == (last.year, last.month):
+        return f"{s.day}.–{fmt_date(last, lang)}" if de else f"{s.day}–{fmt_date(last, lang)}"
+    if s.year == last.year:
+        first = f"{s.day}. {months[s.month - 1]}" if de else f"{s.day} {months[s.month - 1]}"
+        return f"{first} – {fmt_date(last, lang)}"
     return f"{fmt_date(s, lang)} – {fmt_date(last, lang)}"

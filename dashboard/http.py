@@ -32,8 +32,9 @@ def content_security_policy(path: str, frame_ancestors: str, online_basemap: boo
     """The CSP for a response to ``path``.
 
     Dash writes its config and renderer start-up as inline scripts, and Plotly/MapLibre set
-    inline styles and start workers from blob: URLs, so those are allowed; nothing may load
-    from another origin unless an online basemap was chosen.
+    inline styles and start workers from blob: URLs, so those are allowed. Nothing else may
+    load from another origin but the tile servers of the online basemaps a reader may pick
+    (fixed hosts; the default offline basemap asks none of them for anything).
     """
     connect = "'self'" + (f" {ONLINE_TILE_HOSTS}" if online_basemap else "")
     ancestors = (frame_ancestors or "*") if _is_embed(path) else "'self'"
@@ -57,7 +58,8 @@ def content_security_policy(path: str, frame_ancestors: str, online_basemap: boo
 
 def install_http_policies(server: Flask, settings) -> None:
     """Add security and framing headers to every response of ``server``."""
-    online = settings.basemap != "offline"
+    # A reader can switch to an online basemap in the page, without a new page load.
+    online = True
 
     @server.after_request
     def _headers(resp: Response) -> Response:

@@ -209,6 +209,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "error.title": {"en": "Something went wrong", "de": "Etwas ist schiefgelaufen"},
     "error.page": {"en": "No such page: {path}", "de": "Diese Seite gibt es nicht: {path}"},
+    "error.to_map": {"en": "Go to the map", "de": "Zur Karte"},
     # Datasets as sources.
     "dataset.ucdp": {
         "en": "UCDP GED 25.1 (random sample of 2,000 events)",
@@ -260,6 +261,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Gewonnenes/verlorenes Gebiet (GeoJSON)",
     },
     "error.param": {"en": "Ignored in the link: {msg}", "de": "Im Link ignoriert: {msg}"},
+    "error.input": {"en": "Please check: {msg}", "de": "Bitte prüfen: {msg}"},
+    "error.unavailable": {
+        "en": "The data is not available right now; please try again in a few seconds.",
+        "de": "Die Daten sind gerade nicht erreichbar; bitte in ein paar Sekunden erneut "
+        "versuchen.",
+    },
+    "error.internal": {
+        "en": "Something went wrong on our side (request {id}). Please try again; if it "
+        "happens again, quote the request number.",
+        "de": "Etwas ist schiefgelaufen (Anfrage {id}). Bitte erneut versuchen; wenn es "
+        "wieder passiert, bitte die Anfragenummer nennen.",
+    },
+    "claims.unchecked": {
+        "en": "Not checked: {reason}",
+        "de": "Nicht geprüft: {reason}",
+    },
     "attribution": {
         "en": "Front-line data: DeepStateMap (deepstatemap.live) · Events: UCDP GED 25.1 "
         "(CC BY 4.0) · Boundaries: Natural Earth · Places: GeoNames (CC BY 4.0) · "

@@ -8,6 +8,8 @@ STATE = "view-state"
 #: Language and theme only: what the panels that ignore the filters listen to.
 UI = "ui-state"
 DATA_VERSION = "data-version"  # bumped when an upload adds a dataset
+#: The page's kind (explorer, story, embed): embeds never show a session's uploads.
+PAGE = "page-kind"
 ERROR = "error-alert"
 ROOT = "root"
 

@@ -1,10 +1,15 @@
-"""``frontline serve --workers N``: the app under gunicorn, for production.
+"""``frontline serve``: the app under gunicorn, with one worker or several.
+
+Gunicorn is the server in every shape (Flask's development server is for ``--debug`` only):
+it serves concurrent readers without queueing them behind one another, restarts a worker
+that dies, and answers without naming the Python and Werkzeug versions.
 
 The app is built once in the gunicorn master (``preload_app``), so the bundled arrays, the
 territory table and the regions are loaded before the workers fork and are shared
 copy-on-write instead of being loaded N times. Database connections are the exception: the
 master closes its pool before forking and each worker opens its own (a socket shared by
-two processes corrupts both sessions). Gunicorn itself restarts a worker that dies.
+two processes corrupts both sessions). Each worker then looks for new data on its own
+(:mod:`geo.stores.watch`).
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict:
         "timeout": 60,
         "graceful_timeout": 20,
         "keepalive": 5,
+        # The longest request line gunicorn allows (nginx's default is the same 8 kB): a
+        # longer URL is answered 414 by the server before the app runs.
+        "limit_request_line": 8190,
         # Recycle workers now and then so a slow leak cannot grow without bound.
         "max_requests": 20000,
         "max_requests_jitter": 2000,
@@ -38,21 +46,24 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict:
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "frontline",
+        # gunicorn's control socket lives in ~/.gunicorn/, one path for every instance on
+        # the machine: one instance's shutdown removed another's. Frontline does not use it.
+        "control_socket_disable": True,
     }
 
 
 def _close_store(server, worker) -> None:
-    store = server.app.wsgi().config.get("FRONTLINE_STORE")
-    close = getattr(store, "close", None)
-    if close is not None:
-        close()
+    rt = server.app.wsgi().config.get("FRONTLINE_RUNTIME")
+    if rt is not None:
+        rt.store.close()
 
 
-def serve_with_gunicorn(host: str, port: int, workers: int) -> int:
-    """Serve ``create_app(Settings.from_env())`` with ``workers`` gunicorn processes.
+def serve_with_gunicorn(settings, host: str, port: int, workers: int) -> int:
+    """Serve ``create_app(settings)`` with ``workers`` gunicorn processes.
 
     Parameters
     ----------
+    settings : :class:`dashboard.settings.Settings`, read once by the caller.
     host, port : where to listen.
     workers : number of worker processes (at least 1).
 
@@ -63,7 +74,6 @@ def serve_with_gunicorn(host: str, port: int, workers: int) -> int:
     from gunicorn.app.base import BaseApplication
 
     from dashboard.app import create_app, freeze_loaded
-    from dashboard.settings import Settings
 
     if workers < 1:
         raise ValueError(f"workers: expected at least 1, got {workers}")
@@ -82,7 +92,7 @@ def serve_with_gunicorn(host: str, port: int, workers: int) -> int:
 
         def load(self):
             if self._wsgi is None:
-                self._wsgi = create_app(Settings.from_env()).server
+                self._wsgi = create_app(settings).server
                 freeze_loaded()  # before the fork, so the workers share these pages too
             return self._wsgi
 

@@ -1,19 +1,22 @@
 """Settings, declared once: name, default, environment variable and help text.
 
 Every setting is documented in the README (a test holds that), set by an environment
-variable ``FRONTLINE_<NAME>`` or passed to :func:`dashboard.app.create_app`.
+variable ``FRONTLINE_<NAME>`` or a command-line option, and read in one place:
+:meth:`Settings.from_env` (the CLI adds its options with :meth:`Settings.replace`). The
+result is passed down; nothing else reads the environment for a setting.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 __all__ = ["SETTINGS_HELP", "Settings"]
 
 SETTINGS_HELP = {
-    "data_dir": "folder of ingested datasets (default ~/.local/share/frontline)",
+    "data_dir": "folder of ingested datasets, session uploads and caches "
+    "(default ~/.local/share/frontline)",
     "basemap": "default basemap: 'offline' (bundled outlines, no tile server) or an online "
     "MapLibre style name such as 'carto-positron' or 'open-street-map'",
     "frame_ancestors": "who may frame /embed pages: '*' (anyone) or a space-separated list of "
@@ -23,7 +26,22 @@ SETTINGS_HELP = {
     "such as postgresql://user@host/frontline",
     "cache": "shared cache for expensive results: 'memory' (per process, default) or a Redis URL "
     "such as redis://localhost:6379/0",
+    "secret_key": "key that signs the session cookie; the same on every host behind a load "
+    "balancer (default: a random key kept in the data folder)",
+    "session_hours": "hours an upload in the browser stays available to its session",
+    "session_quota_mb": "most MB of uploads one browser session may keep",
+    "refresh_seconds": "how often a running server looks for new data (ingest, db load, update)",
 }
+
+
+def _positive_float(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"FRONTLINE_{name.upper()}: expected a number, got {raw!r}") from None
+    if not value > 0:
+        raise ValueError(f"FRONTLINE_{name.upper()}: must be positive, got {raw!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -36,19 +54,41 @@ class Settings:
     max_upload_mb: int = 50
     store: str = "file"
     cache: str = "memory"
+    secret_key: str = ""
+    session_hours: float = 24.0
+    session_quota_mb: int = 200
+    refresh_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, environ=os.environ) -> Settings:
-        """Settings from ``FRONTLINE_<NAME>`` environment variables, else the defaults."""
+        """Settings from ``FRONTLINE_<NAME>`` environment variables, else the defaults.
+
+        Raises
+        ------
+        ValueError : naming the variable and what was expected.
+        """
         values = {}
         for f in fields(cls):
             raw = environ.get(f"FRONTLINE_{f.name.upper()}")
-            if raw is None:
+            if raw is None or raw == "":
                 continue
             if f.name == "data_dir":
                 values[f.name] = Path(raw)
-            elif f.name == "max_upload_mb":
-                values[f.name] = int(raw)
+            elif f.name in ("max_upload_mb", "session_quota_mb"):
+                values[f.name] = int(_positive_float(f.name, raw))
+            elif f.name in ("session_hours", "refresh_seconds"):
+                values[f.name] = _positive_float(f.name, raw)
             else:
                 values[f.name] = raw
-        return cls(**values)
+        settings = cls(**values)
+        from dashboard.state import BASEMAPS
+
+        if settings.basemap not in BASEMAPS:
+            raise ValueError(f"FRONTLINE_BASEMAP: expected one of {', '.join(BASEMAPS)}, "
+                             f"got {settings.basemap!r}")  # fmt: skip
+        return settings
+
+    def replace(self, **changes) -> Settings:
+        """These settings with some changed (``None`` values are ignored: an option that
+        was not given keeps the environment's value)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -18,6 +18,7 @@ from geo.errors import FrontlineError
 from geo.query import Query, split_list
 
 __all__ = [
+    "BASEMAPS",
     "BY_CHOICES",
     "DEFAULT_FROM",
     "DEFAULT_TO",
@@ -25,6 +26,7 @@ __all__ = [
     "THEMES",
     "VIEW_CHOICES",
     "ViewState",
+    "check_view_params",
     "lang_from_accept_language",
     "parse_search",
     "ui_part",
@@ -40,6 +42,9 @@ BY_CHOICES = ("day", "week", "month")
 VIEW_CHOICES = ("map", "timeline", "figures", "claims", "details", "table")
 DEFAULT_EMBED_VIEWS = ("map", "timeline", "figures")
 THEMES = ("light", "dark")
+#: Basemaps a view may name: the bundled offline outlines, or a MapLibre style that needs no
+#: key. Anything else in a link is refused (and never copied into a share link or an iframe).
+BASEMAPS = ("offline", "carto-positron", "carto-darkmatter", "carto-voyager", "open-street-map")
 MAX_ZOOM = 20.0
 
 
@@ -164,7 +169,7 @@ class ViewState:
             layers=_layers(get("layers")),
             lang=_choice(get("lang"), LANGS, lang, "lang"),
             theme=_choice(get("theme"), THEMES, "light", "theme"),
-            basemap=(get("basemap") or basemap).strip(),
+            basemap=_choice((get("basemap") or "").strip(), BASEMAPS, basemap, "basemap"),
             **_position(get("lat"), get("lon"), get("z")),
             by=_choice(get("by"), BY_CHOICES, "week", "by"),
             alerts=_flag(get("alerts")),
@@ -196,6 +201,17 @@ def parse_search(
             for k in bad_keys:
                 params.pop(k, None)
     return ViewState(lang=lang, basemap=basemap), errors
+
+
+#: View parameters that are not event filters (checked by :func:`check_view_params`).
+_VIEW_ONLY = ("layers", "lang", "theme", "basemap", "lat", "lon", "z", "alerts", "views")
+
+
+def check_view_params(params: Mapping[str, str]) -> None:
+    """Raise FrontlineError naming the first bad view parameter that is not a filter
+    (``basemap``, ``lang``, ``theme``, ``layers``, ``views``, the map position): strictly, as
+    the API checks everything it is given."""
+    ViewState.from_params({k: v for k, v in params.items() if k in _VIEW_ONLY})
 
 
 def lang_from_accept_language(header: str | None) -> str:
@@ -255,8 +271,13 @@ def _views(value) -> tuple[str, ...]:
 
 
 def _position(lat, lon, z) -> dict:
-    if all(v in (None, "") for v in (lat, lon, z)):
+    given = [n for n, v in (("lat", lat), ("lon", lon), ("z", z)) if v not in (None, "")]
+    if not given:
         return {}
+    if len(given) < 3:
+        raise FrontlineError(
+            f"{given[0]}: a map position needs lat, lon and z together", param=given[0]
+        )
     out = {}
     for name, value, lo, hi in (("lat", lat, -90, 90), ("lon", lon, -180, 180), ("z", z, 0, 20)):
         try:

@@ -22,9 +22,10 @@ import re
 import numpy as np
 import pandas as pd
 
+from geo.calendar import period_bounds
 from geo.errors import FrontlineError
 from geo.regions import normalise_region_codes
-from geo.territory import as_date, period_bounds
+from geo.territory import as_date
 
 __all__ = ["DATASETS", "alert_hours", "alert_hours_series", "coverage"]
 
@@ -111,7 +112,7 @@ def alert_hours(
 
     Parameters
     ----------
-    alerts : the alerts table (:attr:`geo.store.FileStore.airraid`): ``dataset``,
+    alerts : the alerts table (:attr:`geo.stores.base.Data.airraid`): ``dataset``,
         ``admin1``, ``started_at``, ``finished_at`` (UTC).
     date_from, date_to : ISO dates or dates; days in ``tz``.
     dataset : ``"volunteer"`` (oblast level, 2022-02-25 to 2024-10-10) or ``"official"``

@@ -3,7 +3,9 @@
 A claim is a figure someone published: how much ground, where, when, on whose map.
 :func:`check_claim` puts DeepState's figures for the same days beside it, for the claim's
 region and for all of Ukraine (figures for "the Donetsk region" are sometimes for the whole
-front), and says in English and German how far apart they are and why.
+front), and :meth:`ClaimCheck.verdict` says how far apart they are and the likely reason, as
+structured values: the wording, in English and German, is the dashboard's
+(``dashboard/claims_text.py``).
 """
 
 from __future__ import annotations
@@ -18,8 +20,16 @@ from geo.errors import FrontlineError
 from geo.regions import Regions
 from geo.territory import LAYERS, Change, Territory, as_date
 
-__all__ = ["DIRECTIONS", "MATCH_TOLERANCE", "UNITS", "Claim", "ClaimCheck", "check_claim"]
-__all__ += ["load_claims"]
+__all__ = [
+    "DIRECTIONS",
+    "MATCH_TOLERANCE",
+    "UNITS",
+    "Claim",
+    "ClaimCheck",
+    "Verdict",
+    "check_claim",
+    "load_claims",
+]
 
 #: Units a claim may be given in, with their size in km².
 UNITS = {"km2": 1.0, "mi2": 2.589988110336}
@@ -173,6 +183,36 @@ def _figure(change: Change, direction: str) -> float:
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """How a claim compares with the computed figures, as values (no wording).
+
+    Attributes
+    ----------
+    compared : ``"region"`` (the claim's region) or ``"all"`` (all of Ukraine: the claim
+        names no region).
+    relation : ``"match"`` (within :data:`MATCH_TOLERANCE`), ``"more"`` (the claim is
+        ``ratio`` times the computed figure), ``"less"`` (it is ``ratio`` of it) or
+        ``"none"`` (no positive computed figure to compare with).
+    ratio : claimed / computed, or None.
+    all_relation : for a regional claim, how it compares with all of Ukraine: ``"match"``,
+        ``"closer"`` (nearer the whole-country figure than the region's) or ``"other"``;
+        None for a claim about all of Ukraine.
+    reason : the likely reason for a difference: ``"source"`` (measured on another map,
+        ``data_source``), ``"source_and_region"`` (another map, and a figure for the
+        whole front given for one region), ``"same_maps"`` (the data source's own figure on
+        the same maps), ``"map_dates"`` (its own figure; the dates of the maps may
+        differ) or ``"unknown_source"``.
+    """
+
+    compared: str
+    relation: str
+    ratio: float | None
+    all_relation: str | None
+    reason: str
+    data_source: str
+
+
+@dataclass(frozen=True)
 class ClaimCheck:
     """A claim beside DeepState's figures for its region and for all of Ukraine."""
 
@@ -214,16 +254,32 @@ class ClaimCheck:
             return "all"
         return "region" if abs(self.difference("region")) <= abs(self.difference("all")) else "all"
 
-    def verdict(self, lang: str = "en") -> str:
-        """Three plain sentences in English (``en``) or German (``de``): how the claim
-        compares with DeepState's figures ("matches (within 5 %)" when it does), why they can
-        differ (whose map it was measured on) and which daily maps were compared."""
-        if lang not in _TEXT:
-            raise FrontlineError(f"lang: expected en or de, got {lang!r}", param="lang")
-        return _verdict(self, lang)
+    def verdict(self) -> Verdict:
+        """How the claim compares with the computed figures, and the likely reason."""
+        which = "region" if self.region_change is not None else "all"
+        ratio = self.ratio(which)
+        if ratio is None:
+            relation = "none"
+        elif self.matches(which):
+            relation = "match"
+        else:
+            relation = "more" if ratio > 1 else "less"
+        all_relation = None
+        if which == "region":
+            all_relation = "closer" if self.closest == "all" else "other"
+            all_relation = "match" if self.matches("all") else all_relation
+        ds = self.claim.data_source
+        if ds and ds.lower() != "deepstate":
+            front = which == "region" and self.closest == "all"
+            reason = "source_and_region" if front else "source"
+        elif ds:
+            reason = "same_maps" if self.matches(which) else "map_dates"
+        else:
+            reason = "unknown_source"
+        return Verdict(which, relation, ratio, all_relation, reason, ds)
 
     def as_record(self) -> dict:
-        """Claim fields, computed figures, snapshot dates, sources and both verdicts."""
+        """Claim fields, computed figures, snapshot dates, sources and the verdict."""
         out = self.claim.as_record()
         for which, change in (("region", self.region_change), ("all", self.all_change)):
             ratio, diff = self.ratio(which), self.difference(which)
@@ -242,8 +298,7 @@ class ClaimCheck:
             from_snapshot=self.all_change.from_snapshot.isoformat(),
             to_snapshot=self.all_change.to_snapshot.isoformat(),
             sources=list(self.all_change.sources),
-            verdict_en=self.verdict("en"),
-            verdict_de=self.verdict("de"),
+            verdict=asdict(self.verdict()),
         )
         return out
 
@@ -276,124 +331,3 @@ def check_claim(claim: Claim, territory: Territory) -> ClaimCheck:
             names = {lang: territory.regions.name(claim.region, lang) for lang in ("en", "de")}
     all_change = territory.changes(start, end, None, claim.layer)
     return ClaimCheck(claim, region_change, all_change, names)
-
-
-# --- plain-language verdicts ------------------------------------------------------------
-
-_MONTHS = {
-    # Split strings keep the twelve names on two lines each instead of twenty-four.
-    "en": "January February March April May June July August September October November "  # noqa: SIM905
-    "December".split(),
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November "  # noqa: SIM905
-    "Dezember".split(),
-}
-# Sentence parts per language; {placeholders} are filled by _verdict.
-_TEXT = {
-    "en": {
-        "match": "matches (within 5 %) what",
-        "times": "is {r} times what",
-        "share": "is {p} % of what",
-        "none": "compares with what",
-        "s1": "The reported {fig} {rel} DeepState's map shows for {area} ({comp}, {period})",
-        "all_match": " and matches (within 5 %) the {comp} it shows for {everywhere}.",
-        "all_closer": " and is closer to the {comp} it shows for {everywhere}.",
-        "all_other": "; for {everywhere} it shows {comp}.",
-        "everywhere": "all of Ukraine",
-        "src": "The claim uses {ds} data; {ds} and DeepState draw the front differently",
-        "front": ", and figures for 'the {short} region' are sometimes given for the whole front",
-        "own_same": "The claim is DeepState's own figure, measured on the same maps.",
-        "own_diff": "The claim is DeepState's own figure; map dates may explain the difference.",
-        "unknown": "The claim does not say whose map it was measured on.",
-        "maps": "Maps compared: {a} and {b}.",
-        "sq": {"km2": "km²", "mi2": "sq mi"},
-    },
-    "de": {
-        "match": "stimmen (innerhalb von 5 %) mit dem überein, was",
-        "times": "sind {r}-mal so viel, wie",
-        "share": "sind {p} % dessen, was",
-        "none": "stehen dem gegenüber, was",
-        "s1": "Die gemeldeten {fig} {rel} DeepStates Karte für {area} zeigt ({comp}, {period})",
-        "all_match": ", und stimmen (innerhalb von 5 %) mit den {comp} für {everywhere} überein.",
-        "all_closer": ", und liegen näher an den {comp}, die sie für {everywhere} zeigt.",
-        "all_other": "; für {everywhere} zeigt sie {comp}.",
-        "everywhere": "die ganze Ukraine",
-        "src": "Die Angabe beruht auf {ds}-Daten; {ds} und DeepState zeichnen die Front anders",
-        "front": ", und Zahlen für „die Region {short}“ beziehen sich manchmal auf die ganze Front",
-        "own_same": "Die Angabe ist DeepStates eigene Zahl, gemessen auf denselben Karten.",
-        "own_diff": "Die Angabe ist DeepStates eigene Zahl; die Kartentage können abweichen.",
-        "unknown": "Die Angabe nennt nicht, auf welcher Karte sie gemessen wurde.",
-        "maps": "Verglichene Karten: {a} und {b}.",
-        "sq": {"km2": "km²", "mi2": "Quadratmeilen"},
-    },
-}
-
-
-def _num(value: float, lang: str, decimals: int = 1) -> str:
-    """``1,234.5`` in English, ``1.234,5`` in German; a real minus sign."""
-    text = f"{value:,.{decimals}f}"
-    if lang == "de":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text.replace("-", "−")
-
-
-def _day(day: dt.date, lang: str, year: bool = True, month: bool = True) -> str:
-    parts = [f"{day.day}." if lang == "de" else str(day.day)]
-    parts += [_MONTHS[lang][day.month - 1]] * month + [str(day.year)] * year
-    return " ".join(parts)
-
-
-def _period(start: dt.date, end: dt.date, lang: str) -> str:
-    """The days of ``[start, end)`` for readers: "1–31 October 2024", "1.–31. Oktober 2024"."""
-    last = end - dt.timedelta(days=1)
-    if last == start:
-        return _day(start, lang)
-    if (start.year, start.month) == (last.year, last.month):
-        return f"{_day(start, lang, year=False, month=False)}–{_day(last, lang)}"
-    return f"{_day(start, lang, year=start.year != last.year)} – {_day(last, lang)}"
-
-
-def _verdict(check: ClaimCheck, lang: str) -> str:
-    text, claim = _TEXT[lang], check.claim
-    digits = 0 if claim.figure.is_integer() else 1
-    fig = f"{_num(claim.figure, lang, digits)} {text['sq'][claim.unit]}"
-    if claim.unit != "km2":
-        fig += f" ({_num(claim.figure_km2, lang)} km²)"
-    everywhere = text["everywhere"]
-    which = "region" if check.region_change is not None else "all"
-    ratio = check.ratio(which)
-    if ratio is None:
-        rel = text["none"]
-    elif check.matches(which):
-        rel = text["match"]
-    elif ratio > 1:
-        rel = text["times"].format(r=_num(ratio, lang))
-    else:
-        rel = text["share"].format(p=_num(100 * ratio, lang, 0))
-    name = check.region_name.get(lang) or claim.region
-    if which == "region":
-        area = f"die {name}" if lang == "de" and name.startswith(("Oblast", "Autonome")) else name
-    else:
-        area = everywhere  # the whole layer: Crimea and the pre-2022 areas included
-    comp = f"{_num(check.region_km2 if which == 'region' else check.all_km2, lang)} km²"
-    period = _period(claim.period_start, claim.period_end, lang)
-    first = text["s1"].format(fig=fig, rel=rel, area=area, comp=comp, period=period)
-    if which == "all":
-        first += "."
-    else:
-        kind = "all_closer" if check.closest == "all" else "all_other"
-        kind = "all_match" if check.matches("all") else kind
-        first += text[kind].format(comp=f"{_num(check.all_km2, lang)} km²", everywhere=everywhere)
-    ds = claim.data_source
-    if ds and ds.lower() != "deepstate":
-        second = text["src"].format(ds=ds)
-        if which == "region" and check.closest == "all":
-            short = name.removesuffix(" Oblast").removeprefix("Oblast ")
-            second += text["front"].format(short=short)
-        second += "."
-    elif ds:
-        second = text["own_same" if check.matches(which) else "own_diff"]
-    else:
-        second = text["unknown"]
-    change = check.all_change
-    dates = _day(change.from_snapshot, lang), _day(change.to_snapshot, lang)
-    return " ".join([first, second, text["maps"].format(a=dates[0], b=dates[1])])

@@ -9,7 +9,7 @@ PostGIS's ``COLLATE "C"``) happen in Arrow.
 
 :func:`materialise` turns any slice of it back into the canonical GeoDataFrame of
 :mod:`geo.schema` (same columns, dtypes and geometry as the files it was read from), which
-is what :meth:`geo.store.FileStore.events` returns.
+is what :meth:`geo.stores.base.Data.events` returns.
 """
 
 from __future__ import annotations
@@ -29,7 +29,15 @@ import shapely
 
 from geo.schema import EVENT_COLUMNS, EVENT_DTYPES
 
-__all__ = ["COMPACT_CATEGORIES", "empty_compact", "materialise", "read_compact"]
+__all__ = [
+    "COMPACT_CATEGORIES",
+    "check_event_file",
+    "compact_from_arrow",
+    "empty_compact",
+    "materialise",
+    "read_compact",
+    "to_compact",
+]
 
 #: Text columns kept as categories in memory: few distinct values per million rows.
 COMPACT_CATEGORIES = ("actor1", "actor2", "country", "admin1", "location", "source")
@@ -76,12 +84,36 @@ def _xy(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(xs), np.concatenate(ys)
 
 
-def _column(path: Path, name: str, dtype: str) -> pa.ChunkedArray:
+def _open(source) -> pq.ParquetFile:
+    """A reader of a file path, or of Parquet bytes in memory (a session's upload)."""
+    if isinstance(source, pa.Buffer):
+        return pq.ParquetFile(pa.BufferReader(source))
+    return pq.ParquetFile(source)
+
+
+def check_event_file(path: Path) -> str | None:
+    """Why the event file at ``path`` cannot be served (named in the message), or None.
+
+    A dataset file that another program broke, or a disk that filled while it was written
+    by something else, must not keep the server from starting: it is left out and said."""
+    try:
+        pf = pq.ParquetFile(path)
+        names = set(pf.schema_arrow.names)
+        _check_crs(path, pf.schema_arrow)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        return f"{path}: not a readable GeoParquet file ({str(exc).splitlines()[0]})"
+    missing = sorted({"event_id", "date", "dataset", "geometry"} - names)
+    if missing:
+        return f"{path}: lacks the column(s) {', '.join(missing)} of an event file"
+    return None
+
+
+def _column(path, name: str, dtype: str) -> pa.ChunkedArray:
     """One canonical column of a file in its plain Arrow type (files differ in dictionary
     encoding, string width and timestamp unit); all nulls when the file lacks it. Each
     call opens its own reader, so columns can be read on several threads."""
     target = _ARROW_TYPES[dtype]
-    pf = pq.ParquetFile(path)
+    pf = _open(path)
     if name not in pf.schema_arrow.names:
         return pa.chunked_array([pa.nulls(pf.metadata.num_rows, target)])
     arr = pf.read(columns=[name]).column(name)
@@ -110,7 +142,7 @@ def read_compact(paths: Iterable[Path]) -> pd.DataFrame:
     """
     files = []
     for path in paths:
-        pf = pq.ParquetFile(path)
+        pf = _open(path)
         _check_crs(path, pf.schema_arrow)
         if pf.metadata.num_rows:
             files.append(path)
@@ -143,7 +175,7 @@ def read_compact(paths: Iterable[Path]) -> pd.DataFrame:
 
     def coordinates() -> tuple[np.ndarray, np.ndarray]:
         # In batches: the WKB of ten million points is 300 MB, their coordinates 160 MB.
-        readers = [pq.ParquetFile(p) for p in files]
+        readers = [_open(p) for p in files]
         batches = (b for r in readers for b in r.iter_batches(500_000, columns=["geometry"]))
         xy = [_xy(pa.chunked_array([batch.column(0)])) for batch in batches]
         lon, lat = np.concatenate([x for x, _ in xy]), np.concatenate([y for _, y in xy])
@@ -161,6 +193,23 @@ def read_compact(paths: Iterable[Path]) -> pd.DataFrame:
     # memory stays at the peak of this read.
     pa.default_memory_pool().release_unused()
     return frame
+
+
+def compact_from_arrow(table: pa.Table) -> pd.DataFrame:
+    """A compact table from an Arrow table of the canonical columns plus ``lon``/``lat``
+    (sorted by date and id already): what a database store reads."""
+    data = {}
+    for name, dtype in EVENT_DTYPES.items():
+        column = table.column(name) if name in table.column_names else None
+        if column is None:
+            column = pa.nulls(table.num_rows, _ARROW_TYPES[dtype])
+        else:
+            column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+            column = column.cast(_ARROW_TYPES[dtype])
+        data[name] = _to_pandas(column, name)
+    data["lon"] = table.column("lon").to_numpy().astype(float)
+    data["lat"] = table.column("lat").to_numpy().astype(float)
+    return pd.DataFrame(data, copy=False)
 
 
 def _to_pandas(arr: pa.Array, name: str) -> pd.Series:
@@ -184,6 +233,15 @@ def empty_compact() -> pd.DataFrame:
     frame["lon"] = pd.Series(dtype="float64")
     frame["lat"] = pd.Series(dtype="float64")
     return frame
+
+
+def to_compact(events: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The canonical GeoDataFrame as compact rows: ``lon``/``lat`` instead of geometry
+    (the inverse of :func:`materialise`, for rows that did not come from a store)."""
+    out = pd.DataFrame(events.drop(columns=events.geometry.name))
+    out["lon"] = shapely.get_x(events.geometry.values)
+    out["lat"] = shapely.get_y(events.geometry.values)
+    return out
 
 
 def materialise(compact: pd.DataFrame) -> gpd.GeoDataFrame:

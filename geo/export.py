@@ -9,13 +9,11 @@ member; CSV gets it as a ``.meta.json`` twin and as HTTP headers.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 from collections.abc import Iterable
-from functools import lru_cache
-from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -25,10 +23,9 @@ __all__ = [
     "SOURCES",
     "changes_geojson",
     "changes_table",
-    "data_version",
     "events_csv",
     "events_geojson",
-    "iter_events_csv",
+    "iter_chunks_csv",
     "neutralise_formula",
     "provenance",
     "snapshot_geojson",
@@ -73,16 +70,6 @@ SOURCES = {
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-@lru_cache(maxsize=8)
-def data_version(data_dir: Path) -> str:
-    """A short content hash of the bundled data files: changes whenever the data does."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(data_dir).glob("*.parquet")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
 def provenance(
     query: dict, version: str, sources: Iterable[str], datasets: Iterable[str] = ()
 ) -> dict:
@@ -91,7 +78,7 @@ def provenance(
     Parameters
     ----------
     query : the URL parameters that selected the rows (as the user gave them, normalised).
-    version : :func:`data_version` of the bundled data.
+    version : the data version the rows were cut from (``Data.version``).
     sources : keys of :data:`SOURCES` the export draws on.
     datasets : user datasets included (they carry no licence of ours: the user's own).
     """
@@ -118,15 +105,23 @@ def neutralise_formula(value):
     return value
 
 
+def _rows(events: pd.DataFrame) -> pd.DataFrame:
+    """Compact rows (``lon``/``lat``) of ``events``: the canonical GeoDataFrame is turned
+    into them, compact rows (what the stores hand out) pass as they are."""
+    if isinstance(events, gpd.GeoDataFrame):
+        from geo.eventtable import to_compact
+
+        return to_compact(events)
+    return events
+
+
 def _export_frame(events: pd.DataFrame) -> pd.DataFrame:
+    events = _rows(events)
     out = pd.DataFrame(
         {c: events[c] for c in EXPORT_COLUMNS if c in events.columns},
         index=events.index,
     )
-    if "lon" in events.columns:  # compact rows of the file store (geo.eventtable)
-        x, y = events["lon"].to_numpy(dtype=float), events["lat"].to_numpy(dtype=float)
-    else:
-        x, y = shapely.get_x(events.geometry.values), shapely.get_y(events.geometry.values)
+    x, y = events["lon"].to_numpy(dtype=float), events["lat"].to_numpy(dtype=float)
     out["longitude"] = np.round(x, 6)
     out["latitude"] = np.round(y, 6)
     out["date"] = pd.to_datetime(events["date"]).dt.strftime("%Y-%m-%d")
@@ -134,22 +129,15 @@ def _export_frame(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def events_csv(events: pd.DataFrame) -> str:
-    """Events as UTF-8 CSV text: canonical header, ISO dates, longitude/latitude columns,
-    formula-looking text cells neutralised."""
-    return "".join(iter_events_csv(events, chunk_rows=max(len(events), 1)))
-
-
-def iter_events_csv(events: pd.DataFrame, chunk_rows: int = 100_000):
-    """:func:`events_csv` in pieces of ``chunk_rows`` rows (the header first), so a server
-    can stream a million-row export in bounded memory."""
-    yield ",".join(c for c in EXPORT_COLUMNS if c in _available(events)) + "\n"
-    for start in range(0, len(events), chunk_rows):
-        yield _csv_rows(events.iloc[start : start + chunk_rows])
+    """Events (compact rows or the canonical GeoDataFrame) as UTF-8 CSV text: canonical
+    header, ISO dates, longitude/latitude columns, formula-looking text cells neutralised."""
+    return "".join(iter_chunks_csv([events]))
 
 
 def iter_chunks_csv(chunks):
-    """:func:`iter_events_csv` over an iterable of row chunks (GeoDataFrames or compact
-    rows with ``lon``/``lat``), read one at a time: the header comes from the first."""
+    """:func:`events_csv` over an iterable of row chunks, read one at a time (the header
+    comes from the first), so a server can stream a million-row export in bounded
+    memory."""
     header = None
     for chunk in chunks:
         if header is None:
@@ -162,7 +150,7 @@ def iter_chunks_csv(chunks):
 
 
 def _available(events: pd.DataFrame) -> set[str]:
-    return {*events.columns, "longitude", "latitude"}
+    return {*_rows(events).columns, "longitude", "latitude"}
 
 
 def _csv_rows(events: pd.DataFrame) -> str:

@@ -1,24 +1,24 @@
-"""Km² gained and lost per calendar week and month, computed once when the data is built.
+"""Km² gained and lost per day, ISO week and month, computed once when the data is built.
 
 A timeline of a year by week needs 52 differences of the whole front (~20 ms of GEOS each),
-and every reader who picks other dates or regions would pay for them again. The periods
-are fixed (ISO weeks from Monday, months from the 1st) and so are the snapshots, so the
-figures for every whole period of the record are computed by ``scripts/build_data.py``
-into ``data/territory_periods.parquet``: one row per period and region, and one for the
-whole layer (``region == ""``). Region rows add up: admin-1 regions do not overlap, so
-the ground gained in a set of regions is the sum of what was gained in each.
+and a year by day 365 of them: every reader who picks other dates or regions would pay for
+them again (one ``by=day`` request over a year had cost 14 s of CPU). The periods are fixed
+(:mod:`geo.calendar`: days, ISO weeks from Monday, months from the 1st, and the pieces a
+range cut at any day makes of weeks and months) and so are the snapshots, so their figures
+are computed by ``scripts/build_data.py`` into ``data/territory_periods.parquet``: one row
+per period and region, and one for the whole layer (``region == ""``). Region rows add up:
+admin-1 regions do not overlap, so the ground gained in a set of regions is the sum of what
+was gained in each.
 
 The table is tied to the snapshots it was computed from by a fingerprint of their WKB; a
 store whose snapshots differ (another file, a PostGIS database loaded with other data)
-does not use it and computes every period live. Periods cut by the ends of a requested
-range are always computed live.
+does not use it and computes every period live.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,6 +28,8 @@ import pandas as pd
 import shapely
 
 from geo.areas import area_km2
+from geo.calendar import aligned_bounds, period_pairs
+from geo.changes import ChangeRecord
 from geo.errors import NoSnapshotError
 
 __all__ = [
@@ -55,44 +57,6 @@ def fingerprint(territory, layer: str) -> str:
         digest.update(f"{date}|{source}|".encode())
         digest.update(wkb)
     return digest.hexdigest()
-
-
-def _edges(first: dt.date, last: dt.date, by: str) -> list[dt.date]:
-    """Every Monday (``by="week"``) or 1st of a month (``"month"``) from first to last."""
-    if by == "week":
-        start = first + dt.timedelta(days=(7 - first.weekday()) % 7)
-        return list(pd.date_range(start, last, freq="7D").date)
-    if by == "month":
-        start = first if first.day == 1 else (first.replace(day=1) + pd.DateOffset(months=1))
-        return list(pd.date_range(pd.Timestamp(start), last, freq="MS").date)
-    raise ValueError(f"by must be 'week' or 'month', got {by!r}")
-
-
-def aligned_bounds(first: dt.date, last: dt.date, by: str) -> list[tuple[dt.date, dt.date]]:
-    """Every whole ISO week (Monday to Monday) or month (1st to 1st) between two dates."""
-    return list(itertools.pairwise(_edges(first, last, by)))
-
-
-def period_pairs(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
-    """Every period a week or month series can ask for between two dates: the whole weeks
-    and months, and the pieces a range cut at any day makes of them (from that day to the
-    next Monday or 1st, and from the last Monday or 1st to that day)."""
-    pairs = set()
-    for by in ("week", "month"):
-        edges = _edges(first, last, by)
-        pairs.update(itertools.pairwise(edges))
-        day = first
-        while day <= last:
-            i = int(np.searchsorted(edges, day))
-            if i < len(edges) and edges[i] == day:
-                day += dt.timedelta(days=1)
-                continue
-            if i < len(edges):
-                pairs.add((day, edges[i]))
-            if i > 0:
-                pairs.add((edges[i - 1], day))
-            day += dt.timedelta(days=1)
-    return sorted(pairs)
 
 
 def build_period_table(territory, admin1, layers: Iterable[str] = PRECOMPUTED_LAYERS):
@@ -196,9 +160,9 @@ class PeriodTable:
         pq.write_table(table.replace_schema_metadata(meta), path, compression="zstd")
 
     def record(self, layer: str, start: dt.date, end: dt.date,
-               codes: tuple[str, ...]) -> dict | None:  # fmt: skip
-        """The record of :meth:`geo.territory.Change.as_record` for one period, or None
-        when the table does not hold it."""
+               codes: tuple[str, ...]) -> ChangeRecord | None:  # fmt: skip
+        """The :class:`geo.changes.ChangeRecord` of one period, or None when the table does
+        not hold it."""
         entry = self._index.get((layer, start, end))
         if entry is None:
             return None
@@ -209,15 +173,5 @@ class PeriodTable:
             gained, lost, net = (sum(v[k] for v in values) for k in range(3))
         else:
             gained, lost, net = parts[""]
-        return {
-            "period_start": start.isoformat(),
-            "period_end": end.isoformat(),
-            "from_snapshot": first.isoformat(),
-            "to_snapshot": last.isoformat(),
-            "layer": layer,
-            "region": ",".join(codes) or None,
-            "gained_km2": round(gained, 1),
-            "lost_km2": round(lost, 1),
-            "net_km2": round(net, 1),
-            "source": source,
-        }
+        return ChangeRecord(start, end, first, last, layer, ",".join(codes) or None, gained,
+                            lost, net, source)  # fmt: skip

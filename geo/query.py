@@ -168,10 +168,7 @@ class Query:
             m &= events["geo_precision"].to_numpy() <= self.precision
         if self.bbox:
             west, south, east, north = self.bbox
-            if "lon" in events.columns:  # compact table: coordinates, no geometry
-                x, y = events["lon"].to_numpy(), events["lat"].to_numpy()
-            else:
-                x, y = events.geometry.x.to_numpy(), events.geometry.y.to_numpy()
+            x, y = events.geometry.x.to_numpy(), events.geometry.y.to_numpy()
             m &= (x >= west) & (x <= east) & (y >= south) & (y <= north)
         if self.text:
             needle = self.text.lower()

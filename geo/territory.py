@@ -12,7 +12,6 @@ The Kursk incursion (``ua_held_in_russia``) and the grey zones get the same func
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 import logging
 import threading
@@ -28,6 +27,8 @@ import shapely
 
 from geo.areas import area_km2
 from geo.background import pool
+from geo.calendar import period_bounds
+from geo.changes import ChangeRecord
 from geo.errors import FrontlineError, NoSnapshotError
 from geo.regions import Regions, normalise_region_codes
 
@@ -54,7 +55,6 @@ LAYERS = (
 )
 #: Layers for which gained/lost figures are offered to users.
 FIGURE_LAYERS = ("russian_held", "ua_held_in_russia")
-PERIODS = ("day", "week", "month")
 #: A snapshot older than this is not used for a date: the record has ended or has a hole.
 MAX_GAP_DAYS = 7
 
@@ -112,42 +112,15 @@ class Change:
     lost: shapely.Geometry
     sources: tuple[str, ...]
 
+    def record(self) -> ChangeRecord:
+        """The figures without geometry (:class:`geo.changes.ChangeRecord`)."""
+        return ChangeRecord(self.period_start, self.period_end, self.from_snapshot,
+                            self.to_snapshot, self.layer, self.region, self.gained_km2,
+                            self.lost_km2, self.net_km2, "+".join(self.sources))  # fmt: skip
+
     def as_record(self) -> dict:
-        """The figures without geometry, JSON-ready (dates as ISO strings)."""
-        return {
-            "period_start": self.period_start.isoformat(),
-            "period_end": self.period_end.isoformat(),
-            "from_snapshot": self.from_snapshot.isoformat(),
-            "to_snapshot": self.to_snapshot.isoformat(),
-            "layer": self.layer,
-            "region": self.region,
-            "gained_km2": round(self.gained_km2, 1),
-            "lost_km2": round(self.lost_km2, 1),
-            "net_km2": round(self.net_km2, 1),
-            "source": "+".join(self.sources),
-        }
-
-
-def period_bounds(start: dt.date, end: dt.date, by: str) -> list[tuple[dt.date, dt.date]]:
-    """Split ``[start, end)`` into calendar periods: days, ISO weeks (Mon) or months.
-
-    The first and last periods are cut at ``start`` and ``end``; a monthly figure for a
-    whole month runs from the 1st of the month to the 1st of the next.
-    """
-    if by not in PERIODS:
-        raise FrontlineError(f"by: expected one of {', '.join(PERIODS)}, got {by!r}", param="by")
-    if end <= start:
-        raise FrontlineError(f"to ({end}) must be after from ({start})", param="to")
-    edges = {start, end}
-    if by == "day":
-        edges.update(start + dt.timedelta(days=i) for i in range((end - start).days))
-    elif by == "week":
-        monday = start - dt.timedelta(days=start.weekday())
-        edges.update(pd.date_range(monday, end, freq="7D").date)
-    else:
-        edges.update(pd.date_range(start.replace(day=1), end, freq="MS").date)
-    edges = sorted(e for e in edges if start <= e <= end)
-    return list(itertools.pairwise(edges))
+        """The figures without geometry, JSON-ready (:meth:`ChangeRecord.as_record`)."""
+        return self.record().as_record()
 
 
 class Territory:
@@ -404,14 +377,16 @@ class Territory:
         codes = normalise_region_codes(regions)
         if codes and self.regions is not None:
             codes = self.regions.check_codes(codes)
-        table = self._period_table(layer) if by in ("week", "month") else None
+        table = self._period_table(layer)
         out = []
         for a, b in bounds:
             record = table.record(layer, a, b, codes) if table is not None else None
-            out.append(record or self._area_record(a, b, codes, layer))
+            out.append((record or self._area_record(a, b, codes, layer)).as_record())
         return out
 
-    def _area_record(self, start: dt.date, end: dt.date, codes: tuple[str, ...], layer: str):
+    def _area_record(
+        self, start: dt.date, end: dt.date, codes: tuple[str, ...], layer: str
+    ) -> ChangeRecord:
         """:meth:`changes` as a record, from areas alone: gained = area(end) - area(end ∩
         start) and lost = area(start) - area(end ∩ start), one overlay instead of two
         differences (the polygons are not needed for a series)."""
@@ -427,18 +402,9 @@ class Territory:
             hit = (max(a1 - both, 0.0), max(a0 - both, 0.0), a1 - a0)
             _lru_put(self._change_cache, key, hit, CHANGE_CACHE_SIZE)
         gained, lost, net = hit
-        return {
-            "period_start": start.isoformat(),
-            "period_end": end.isoformat(),
-            "from_snapshot": before.date.isoformat(),
-            "to_snapshot": after.date.isoformat(),
-            "layer": layer,
-            "region": ",".join(codes) or None,
-            "gained_km2": round(gained, 1),
-            "lost_km2": round(lost, 1),
-            "net_km2": round(net, 1),
-            "source": "+".join(dict.fromkeys([before.source, after.source])),
-        }
+        source = "+".join(dict.fromkeys([before.source, after.source]))
+        return ChangeRecord(start, end, before.date, after.date, layer, ",".join(codes) or None,
+                            gained, lost, net, source)  # fmt: skip
 
     def check_periods(self, layer: str = "russian_held") -> bool:
         """Whether the precomputed periods of ``layer`` were computed from these very

@@ -3,17 +3,20 @@
 Phases, each bounded in time:
 
 1. steady: ``--readers`` embed readers (GET /embed, its /_dash-layout and
-   /_dash-dependencies, and the CSV an embed links to) plus ``--analysts`` analysts changing
-   filters, for ``--duration`` s. Analysts call the API with varied filters (events GeoJSON,
-   territory changes), not /_dash-update-component: the API runs the same store queries and
-   territory figures as the callbacks.
+   /_dash-dependencies, and the CSV an embed links to) plus ``--analysts`` analysts, for
+   ``--duration`` s. Half the analysts use the explorer as a browser does: they load it and
+   change filters, which sends the explorer's own callback requests
+   (/_dash-update-component, through :class:`dashboard.bench.client.DashClient`); a page
+   whose error banner comes up counts as an error ("alert"), even when every request
+   answered 200. The other half call the API with varied filters.
 2. worker-kill: the same load for ``--fault-duration`` s; half-way one gunicorn worker gets
    SIGKILL. Only requests in flight on it may fail; gunicorn starts a new one.
 3. pg-restart (only with ``--store postgresql://...``): half-way, PostGIS is stopped for
    ``--pg-down`` seconds (longer than the pool waits) and started again. Requests fail with
    503 JSON while the database is down, then recover.
 
-Prints a table; ``--json FILE`` writes the numbers. Python standard library only.
+Prints a table; ``--json FILE`` writes the numbers. Python standard library and the
+bench's Dash client only.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 EMBEDS = [
     "from=2024-10-01&to=2024-11-01&regions=UA-14",
     "from=2024-08-01&to=2024-09-01",
@@ -123,6 +127,43 @@ def analyst(port, deadline, rec):
         time.sleep(random.uniform(0.1, 0.5))
 
 
+def explorer(port, deadline, rec):
+    """An analyst in the explorer: a page load, then filter changes, each firing the
+    callbacks a browser would."""
+    import urllib.error
+
+    from dashboard.bench.client import DashClient, Traffic
+
+    while time.time() < deadline:
+        client = DashClient(f"http://127.0.0.1:{port}")
+        actions = [("load", None)] + [
+            ("change", {("date-from", "value"): MONTHS[i], ("regions", "value"): [r]})
+            for i, r in ((random.randrange(len(MONTHS) - 4), random.choice(REGIONS)),
+                         (random.randrange(len(MONTHS) - 4), random.choice(REGIONS)))
+        ]  # fmt: skip
+        for kind, updates in actions:
+            if time.time() >= deadline:
+                return
+            traffic, start, status = Traffic(), time.time(), 200
+            try:
+                if kind == "load":
+                    client.load(traffic, "/?lang=en")
+                else:
+                    client.change(updates, traffic)
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+            except OSError:
+                status = -1
+            alert = client.props.get("error-alert", {})
+            if status == 200 and alert.get("hidden") is False:
+                status = "alert"  # every request answered, and the page shows an error
+            # One row per request the action made (their mean time: the client times each).
+            n = max(traffic.requests, 1)
+            for _ in range(n):
+                rec.add(start, traffic.seconds / n, status, "explorer")
+            time.sleep(random.uniform(0.2, 0.8))  # an analyst reads the map
+
+
 def workers_of(master: int) -> list[int]:
     out = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -141,8 +182,10 @@ def run_phase(name, port, duration, readers, analysts, fault=None):
     deadline = t0 + duration
     threads = [threading.Thread(target=reader, args=(port, deadline, rec), daemon=True)
                for _ in range(readers)]  # fmt: skip
-    threads += [threading.Thread(target=analyst, args=(port, deadline, rec), daemon=True)
-                for _ in range(analysts)]  # fmt: skip
+    # Half the analysts in the explorer (callback requests), half on the API.
+    threads += [threading.Thread(target=explorer if i % 2 == 0 else analyst,
+                                 args=(port, deadline, rec), daemon=True)
+                for i in range(analysts)]  # fmt: skip
     for t in threads:
         t.start()
     fault_at, fault_info = None, {}
@@ -165,11 +208,11 @@ def pct(values, p):
 def summarise(name, rows, elapsed, fault_at, fault_info):
     retried = sum(1 for r in rows if r[2] == -2)
     rows = [r for r in rows if r[2] != -2]
-    ok = [r for r in rows if 200 <= r[2] < 400]
+    ok = [r for r in rows if isinstance(r[2], int) and 200 <= r[2] < 400]
     lat = [r[1] * 1000 for r in ok]
     by_status: dict[str, int] = {}
     for r in rows:
-        if not 200 <= r[2] < 400:
+        if not (isinstance(r[2], int) and 200 <= r[2] < 400):
             key = "conn_error" if r[2] == -1 else str(r[2])
             by_status[key] = by_status.get(key, 0) + 1
     out = {
@@ -180,7 +223,7 @@ def summarise(name, rows, elapsed, fault_at, fault_info):
         "retried_stale_keepalive": retried, **fault_info,
     }  # fmt: skip
     if fault_at:
-        failed = [r for r in rows if not 200 <= r[2] < 400]
+        failed = [r for r in rows if not (isinstance(r[2], int) and 200 <= r[2] < 400)]
         last_fail = max((r[0] + r[1] for r in failed), default=None)
         out["fault_at_s"] = round(fault_at - min(r[0] for r in rows), 1)
         out["failures_after_fault"] = sum(1 for r in failed if r[0] + r[1] >= fault_at)
@@ -189,7 +232,7 @@ def summarise(name, rows, elapsed, fault_at, fault_info):
         # Seconds from the fault to the end of the last failed request.
         out["recovered_after_s"] = round(last_fail - fault_at, 1) if last_fail else 0.0
         tail = [r for r in rows if r[0] > (last_fail or fault_at)]
-        out["ok_after_recovery"] = sum(1 for r in tail if 200 <= r[2] < 400)
+        out["ok_after_recovery"] = sum(1 for r in tail if r in ok)
     return out
 
 

@@ -37,7 +37,9 @@ class Traffic:
         self.per_callback[name] = self.per_callback.get(name, 0.0) + seconds
 
 
-def fetch(url: str, body: bytes | None = None, timeout: float = 600) -> tuple[bytes, int, float]:
+def fetch(
+    url: str, body: bytes | None = None, timeout: float = 600, referer: str | None = None
+) -> tuple[bytes, int, float]:
     """(decoded body, bytes on the wire, seconds) of one request sent with gzip allowed.
 
     The client's own garbage collector is held off while a request is timed: the figures
@@ -45,6 +47,9 @@ def fetch(url: str, body: bytes | None = None, timeout: float = 600) -> tuple[by
     would otherwise land inside whichever request came next and be counted as the server's.
     """
     headers = {"Accept-Encoding": "gzip", "Content-Type": "application/json"}
+    if referer:
+        # The server builds the layout of the page a browser is on from the Referer.
+        headers["Referer"] = referer
     req = urllib.request.Request(url, data=body, headers=headers)
     collecting = gc.isenabled()
     gc.disable()
@@ -94,7 +99,7 @@ class DashClient:
     def load(self, traffic: Traffic, path: str = "/") -> None:
         """GET the page, its layout and dependencies, then run the initial callbacks."""
         for name in (path, "/_dash-layout", "/_dash-dependencies"):
-            raw, wire, secs = fetch(self.base + name)
+            raw, wire, secs = fetch(self.base + name, referer=self.base + path)
             traffic.add(name, secs, len(raw), wire)
             if name == "/_dash-layout":
                 _walk(json.loads(raw), self.props)

@@ -185,7 +185,7 @@ def write_dataset(events: gpd.GeoDataFrame, user_dir: Path) -> Path:
     events.to_parquet(path, compression="zstd", row_group_size=1_000_000)
     # As `frontline ingest` does: prepare the serving cache, so the server that the
     # benchmark starts maps it (cold start) instead of parsing Parquet on its first read.
-    from geo.store import FileStore
+    from geo.stores import FileStore
 
     FileStore(user_dir=user_dir).build_cache()
     return path

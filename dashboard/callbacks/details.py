@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import Input, Output, html
+from dash import Input, Output, State, html
 
 from dashboard import ids
 from dashboard.formatting import fmt_date, fmt_int
 from dashboard.i18n import STRINGS, t
-from dashboard.view import event_by_id
 
 __all__ = ["details_panel", "register"]
 
@@ -21,11 +20,11 @@ def _num(value, lang) -> str:
     return "–" if value is None or pd.isna(value) else fmt_int(int(value), lang)
 
 
-def details_panel(store, event_id: str | None, lang: str) -> list:
+def details_panel(scope, event_id: str | None, lang: str) -> list:
     """The detail list for ``event_id`` (or a hint to click one)."""
     if not event_id:
         return [html.P(t("details.none", lang))]
-    row = event_by_id(store, event_id)
+    row = scope.data.event(event_id)
     if row is None:
         return [html.P(t("details.missing", lang, id=event_id))]
     etype = str(row["event_type"])
@@ -35,7 +34,8 @@ def details_panel(store, event_id: str | None, lang: str) -> list:
     date_prec = t(f"date_precision.{int(row['date_precision'])}", lang)
     geo_prec = t(f"geo_precision.{int(row['geo_precision'])}", lang)
     region = row["admin1"]
-    region_name = store.regions.name(region, lang) if _text(region) in store.regions.codes else ""
+    regions = scope.data.regions
+    region_name = regions.name(region, lang) if _text(region) in regions.codes else ""
     place = ", ".join(p for p in (_text(row["location"]), region_name) if p and p != "–")
     actors = " – ".join(_text(row[c]) for c in ("actor1", "actor2") if _text(row[c]) != "–")
     fatalities = " / ".join(
@@ -71,14 +71,16 @@ def details_panel(store, event_id: str | None, lang: str) -> list:
     ]
 
 
-def register(app, store, settings) -> None:
+def register(app, rt) -> None:
     """Attach the details callback."""
+    from dashboard.callbacks.panels import scope_for
 
     @app.callback(
         Output(ids.DETAILS, "children"),
         Input(ids.OPEN_EVENT, "data"),
         Input(ids.UI, "data"),
         Input(ids.DATA_VERSION, "data"),
+        State(ids.PAGE, "data"),
     )
-    def update_details(event_id, ui, _version):
-        return details_panel(store, event_id, (ui or {}).get("lang", "en"))
+    def update_details(event_id, ui, _version, page):
+        return details_panel(scope_for(rt, page), event_id, (ui or {}).get("lang", "en"))

@@ -32,14 +32,14 @@ def dataset_label(name: str, lang: str) -> str:
     return t(key, lang) if key in STRINGS else t("dataset.user", lang, name=name)
 
 
-def figures_panel(store, state: ViewState) -> list:
+def figures_panel(scope, state: ViewState) -> list:
     """Components of the figures panel for ``state`` (all text, never HTML)."""
     lang = state.lang
-    view = compute_view(store, state)
+    view = compute_view(scope, state)
     totals = view["totals"]
     datasets = ", ".join(dataset_label(d, lang) for d in view["datasets"]) or "–"
     where = (
-        ", ".join(store.regions.name(c, lang) for c in state.regions)
+        ", ".join(scope.data.regions.name(c, lang) for c in state.regions)
         if state.regions
         else t("figures.all_regions", lang)
     )

@@ -16,7 +16,7 @@ def with_theme(class_name: str | None, theme: str) -> str:
     return " ".join([*kept, f"theme-{theme}"])
 
 
-def register(app, store, settings) -> None:
+def register(app, rt) -> None:
     """Attach the theme callback."""
 
     @app.callback(

@@ -21,12 +21,17 @@ from dashboard.callbacks.timeline import timeline_figure
 from dashboard.callbacks.wire import plain
 from dashboard.state import ViewState
 
-__all__ = ["register"]
+__all__ = ["register", "scope_for"]
 
 _TABLE_INPUTS = {f"{ids.TABLE}.page_current", f"{ids.TABLE}.sort_by"}
 
 
-def register(app, store, settings) -> None:
+def scope_for(rt, page: dict | None):
+    """The scope of a callback on a page: embeds never show a browser session's uploads."""
+    return rt.scope(session=(page or {}).get("mode") != "embed")
+
+
+def register(app, rt) -> None:
     """Attach the view callback."""
 
     @app.callback(
@@ -46,21 +51,22 @@ def register(app, store, settings) -> None:
         Input(ids.TABLE, "sort_by"),
         State(ids.MAP_KEY, "data"),
         State(ids.TABLE, "page_size"),
+        State(ids.PAGE, "data"),
     )
-    def update_view(data, version, viewport, page, sort_by, previous_key, size):
+    def update_view(data, _version, viewport, page, sort_by, previous_key, size, kind):
+        scope = scope_for(rt, kind)
         triggered = set(ctx.triggered_prop_ids)
         table_only = bool(triggered) and triggered <= _TABLE_INPUTS
         viewport_only = triggered == {f"{ids.VIEWPORT}.data"}
         unchanged = (no_update,) * 3
-        figure = unchanged if table_only else map_update(store, data, version, viewport,
-                                                         previous_key)  # fmt: skip
+        figure = unchanged if table_only else map_update(scope, data, viewport, previous_key)
         if viewport_only:
             return *figure, *(no_update,) * 6
         state = ViewState.from_dict(data)
         # A new view or a new order starts on the table's first page.
-        table = table_update(store, state, page, sort_by, size,
+        table = table_update(scope, state, page, sort_by, size,
                              new_view=f"{ids.TABLE}.page_current" not in triggered)  # fmt: skip
         if table_only:
             return *figure, no_update, no_update, *table
-        panels = timeline_figure(store, state), plain(figures_panel(store, state))
+        panels = timeline_figure(scope, state), plain(figures_panel(scope, state))
         return *figure, *panels, *table

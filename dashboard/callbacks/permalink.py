@@ -103,7 +103,7 @@ def _clicked_event(click: dict | None) -> str | None:
     return custom.split(",")[0]
 
 
-def register(app, store, settings) -> None:
+def register(app, rt) -> None:
     """Attach the URL <-> controls callback."""
     control_outputs = [Output(cid, "value") for cid in CONTROLS.values()]
     control_inputs = [Input(cid, "value") for cid in CONTROLS.values()]
@@ -157,9 +157,9 @@ def register(app, store, settings) -> None:
             controls = controls_from_state(state)
         elif trigger == ids.URL:
             # Back/forward: the URL over the defaults of the page it is on.
-            defaults = resolve(path or "/", store).defaults
+            defaults = resolve(path or "/", rt.scope(session=False)).defaults
             merged = "?" + urlencode({**defaults, **dict(parse_qsl((search or "").lstrip("?")))})
-            state, errors = parse_search(merged, lang=current.lang, basemap=settings.basemap)
+            state, errors = parse_search(merged, lang=current.lang, basemap=rt.settings.basemap)
             controls = controls_from_state(state)
         elif trigger in CONTROLS.values():
             try:

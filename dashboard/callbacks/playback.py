@@ -9,13 +9,13 @@ import datetime as dt
 from dash import Input, Output, Patch, State, ctx, no_update
 
 from dashboard import ids
-from dashboard.callbacks.map import event_layer, map_figure, slots_patch
+from dashboard.callbacks.map import base_figure, event_layer, slots_patch
 from dashboard.callbacks.wire import plain
 from dashboard.figures.map import DEFAULT_ZOOM, LAYER_ORDER, layer_sources
 from dashboard.formatting import fmt_date
 from dashboard.i18n import t
 from dashboard.state import ViewState
-from dashboard.view import MAP_TERRITORY_LAYERS, cached
+from dashboard.view import MAP_TERRITORY_LAYERS
 from geo.errors import FrontlineError
 
 __all__ = ["KEYFRAME_EVERY", "PLAYBACK_MAX_POINTS", "playback_patch", "register", "step_date"]
@@ -35,28 +35,28 @@ def step_date(state: ViewState, step: str, n: int) -> dt.date | None:
     return min(d, state.date_to)
 
 
-def _sources(store, state: ViewState, until: dt.date, zoom) -> dict:
+def _sources(scope, state: ViewState, until: dt.date, zoom) -> dict:
+    terr = scope.data.territory
+
     def compute():
         territory = {}
         for layer in MAP_TERRITORY_LAYERS:
             try:
-                territory[layer] = store.territory.snapshot(until, layer).geometry
+                territory[layer] = terr.snapshot(until, layer).geometry
             except FrontlineError:
                 continue
         try:
-            change = store.territory.changes(state.date_from, until, state.regions)
+            change = terr.changes(state.date_from, until, state.regions)
             gained, lost = change.gained, change.lost
         except FrontlineError:
             gained = lost = None
         return layer_sources(territory, gained, lost, zoom)
 
     key = ("play-sources", state.date_from, until, state.regions, zoom)
-    return cached(store, key, compute)
+    return scope.cached(key, compute)
 
 
-def playback_patch(
-    store, state: ViewState, viewport, version: int, until: dt.date, previous=None
-) -> Patch:
+def playback_patch(scope, state: ViewState, viewport, until: dt.date, previous=None) -> Patch:
     """A Patch of the map as the view stood early on ``until``: that day's control
     polygons, the ground gained/lost since the start, and the events dated before it.
 
@@ -66,15 +66,15 @@ def playback_patch(
     is a frame of an animation, and sends kilobytes, not the thousands of markers the
     paused map may show.
     """
-    base = map_figure(store, state, viewport, version)
+    base = base_figure(scope, state, viewport)
     # Frames of an animation: simplified for one zoom level out (a pixel, not half a
     # pixel, of tolerance), half the vertices of the paused map. Areas are not affected.
     zoom = (viewport or {}).get("z")
     zoom = (DEFAULT_ZOOM if zoom is None else float(zoom)) - 1
     patch = Patch()
     if "territory" in state.layers or "changes" in state.layers:
-        shown = _sources(store, state, previous, zoom) if previous else {}
-        for index, geojson in _sources(store, state, until, zoom).items():
+        shown = _sources(scope, state, previous, zoom) if previous else {}
+        for index, geojson in _sources(scope, state, until, zoom).items():
             if index in _LINES:
                 # The outline layers repeat their fill's GeoJSON: while playing, the fill's
                 # own outline draws the front; the next full redraw brings them back.
@@ -87,12 +87,12 @@ def playback_patch(
         upto = state.replace(date_to=until)
         traces = []
         if until > state.date_from:
-            traces = event_layer(store, upto, viewport, max_points=PLAYBACK_MAX_POINTS)
+            traces = event_layer(scope, upto, viewport, max_points=PLAYBACK_MAX_POINTS)
         slots_patch(patch, base, traces)
     return patch
 
 
-def register(app, store, settings) -> None:
+def register(app, rt) -> None:
     """Attach the play/pause and tick callbacks."""
 
     @app.callback(
@@ -124,10 +124,13 @@ def register(app, store, settings) -> None:
         State(ids.PLAY_STEP, "value"),
         State(ids.STATE, "data"),
         State(ids.VIEWPORT, "data"),
-        State(ids.DATA_VERSION, "data"),
+        State(ids.PAGE, "data"),
         prevent_initial_call=True,
     )
-    def tick(n, step, data, viewport, version):
+    def tick(n, step, data, viewport, page):
+        from dashboard.callbacks.panels import scope_for
+
+        scope = scope_for(rt, page)
         state = ViewState.from_dict(data)
         until = step_date(state, step or "day", n or 0)
         if until is None:
@@ -137,7 +140,7 @@ def register(app, store, settings) -> None:
         # missed (a dropped tick) cannot leave a stale layer on the map for long.
         n = n or 0
         previous = None if n % KEYFRAME_EVERY in (0, 1) else step_date(state, step or "day", n - 1)
-        patch = playback_patch(store, state, viewport, version or 0, until, previous)
+        patch = playback_patch(scope, state, viewport, until, previous)
         label = t("play.at", state.lang, date=fmt_date(until, state.lang))
         # The map now shows a day inside the period: the next filter change must redraw
         # it whole, not patch the events onto this day's layers.

@@ -42,7 +42,7 @@ def share_texts(href: str, lang: str) -> tuple[str, str, list[tuple[str, str]]]:
     return origin + path + search, iframe, links
 
 
-def register(app, store, settings) -> None:
+def register(app, rt) -> None:
     """Attach the share panel callback."""
 
     @app.callback(

@@ -9,7 +9,7 @@ from dashboard.formatting import fmt_int
 from dashboard.i18n import STRINGS, t
 from dashboard.pages.panels import PAGE_SIZE, TABLE_COLUMNS
 from dashboard.state import ViewState
-from dashboard.view import cached, compute_view
+from dashboard.view import compute_view
 
 __all__ = ["page_positions", "table_rows", "table_update"]
 
@@ -38,45 +38,37 @@ def table_rows(events: pd.DataFrame, lang: str = "en") -> list[dict]:
     return out
 
 
-def page_positions(store, state: ViewState, sort_by, page: int, size: int):
+def page_positions(scope, state: ViewState, sort_by, page: int, size: int):
     """Row positions (in the store) of one table page of the view, in the asked order.
 
     Sorting orders the view's own rows by one column (dates by date, text by its sorted
     codes); ties keep date order. Cached per view and sort, so paging is a slice.
     """
-    view = compute_view(store, state)
-    pos = view.get("positions")
-    if pos is None:
-        pos = np.arange(len(view["events"]))  # non-file stores: rows of view["events"]
+    pos = compute_view(scope, state)["positions"]
     spec = (sort_by or [None])[0]
     if spec and spec.get("column_id") in TABLE_COLUMNS:
         column, descending = spec["column_id"], spec.get("direction") == "desc"
 
         def compute():
-            if view.get("positions") is not None:
-                col = store.column(column).take(pos)
-            else:
-                col = view["events"][column]
+            col = scope.data.column(column).take(pos)
             keys = pd.factorize(col.astype(str) if column != "date" else col, sort=True)[0]
             if column in ("fatalities", "geo_precision"):
                 keys = pd.to_numeric(col, errors="coerce").fillna(-1).to_numpy()
             order = np.argsort(-keys if descending else keys, kind="stable")
             return pos[order]
 
-        pos = cached(store, ("table-sort", state.key(), column, descending), compute)
+        key = ("table-sort", state.key(), column, descending)
+        pos = scope.cached(key, compute, shared=False)
     page = max(0, int(page or 0))
     return pos[page * size : (page + 1) * size], len(pos)
 
 
-def table_update(store, state: ViewState, page, sort_by, size, new_view: bool) -> tuple:
+def table_update(scope, state: ViewState, page, sort_by, size, new_view: bool) -> tuple:
     """The table's ``data``, ``page_count``, ``page_current`` and note for ``state``: the
     asked page, or the first one of a new view or a new order (``new_view``)."""
     size = size or PAGE_SIZE
     page = 0 if new_view else page
-    rows, n = page_positions(store, state, sort_by, page, size)
-    view = compute_view(store, state)
-    on_file = view.get("positions") is not None
-    needed = (*TABLE_COLUMNS, "event_id")
-    events = store.rows(rows, needed) if on_file else view["events"].iloc[rows]
+    rows, n = page_positions(scope, state, sort_by, page, size)
+    events = scope.data.rows(rows, (*TABLE_COLUMNS, "event_id"))
     note = t("table.count", state.lang, n=fmt_int(n, state.lang))
     return table_rows(events, state.lang), max(1, -(-n // size)), page, note

@@ -11,9 +11,9 @@ from dashboard.view import compute_view
 __all__ = ["timeline_figure"]
 
 
-def timeline_figure(store, state: ViewState):
+def timeline_figure(scope, state: ViewState):
     """The timeline figure for ``state``."""
-    view = compute_view(store, state)
+    view = compute_view(scope, state)
     return build_timeline(
         counts=view["counts"],
         changes=view["series"],

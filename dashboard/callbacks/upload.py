@@ -1,7 +1,9 @@
-"""Bring your own events: an uploaded CSV/GeoJSON becomes a dataset of this session.
+"""Bring your own events: an uploaded CSV/GeoJSON becomes a dataset of this browser
+session only (kept by the store under the session's id, never shown to anybody else).
 
 Rejected rows are listed and downloadable; a file that cannot be read says why (the
-FrontlineError message names the row, column or problem).
+FrontlineError message names the row, column or problem). Whatever happens, the status
+line says it about this file: an old success never stays up beside a new failure.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import re
 from dash import Input, Output, State, dash_table, dcc, no_update
 
 from dashboard import ids
+from dashboard.errors import user_message
 from dashboard.formatting import fmt_int
 from dashboard.i18n import t
+from dashboard.sessions import session_id
 from dashboard.state import ViewState
 from geo.errors import FrontlineError
-from geo.ingest import read_events
+from geo.ingest import read_events, rejects_csv
 
 __all__ = ["dataset_name", "ingest_upload", "register"]
 
@@ -31,8 +35,9 @@ def dataset_name(filename: str | None, existing: list[str]) -> str:
     return name
 
 
-def ingest_upload(store, contents: str, filename: str | None, max_bytes: int | None = None) -> dict:
-    """Read an upload (a ``data:`` URL) and add its accepted events as a session dataset.
+def ingest_upload(rt, contents: str, filename: str | None, max_bytes: int | None = None) -> dict:
+    """Read an upload (a ``data:`` URL) and keep its accepted events as a dataset of the
+    current browser session (made when it has none yet).
 
     Returns a dict with ``summary``, ``dataset`` and ``rejects`` (a DataFrame).
     Raises FrontlineError when the file cannot be read or is larger than ``max_bytes``.
@@ -46,14 +51,15 @@ def ingest_upload(store, contents: str, filename: str | None, max_bytes: int | N
         payload = base64.b64decode(contents.split(",", 1)[1])
     except (IndexError, ValueError):
         raise FrontlineError("the upload could not be decoded", param="file") from None
-    name = dataset_name(filename, store.dataset_names())
-    result = read_events(payload, format="auto", name=name, regions=store.regions)
+    data = rt.scope().data
+    name = dataset_name(filename, data.dataset_names())
+    result = read_events(payload, format="auto", name=name, regions=data.regions)
     if len(result.events):
-        store.add_session_dataset(result.dataset, result.events)
+        rt.store.sessions.save(session_id(create=True), result.dataset, result.events)
     return {"summary": result.summary(), "dataset": result.dataset, "rejects": result.rejects}
 
 
-def register(app, store, settings) -> None:
+def register(app, rt) -> None:
     """Attach the upload and rejects-download callbacks."""
 
     @app.callback(
@@ -74,9 +80,13 @@ def register(app, store, settings) -> None:
         if not contents:
             return (no_update,) * 6
         try:
-            out = ingest_upload(store, contents, filename, settings.max_upload_mb * 2**20)
+            out = ingest_upload(rt, contents, filename, rt.settings.max_upload_mb * 2**20)
         except FrontlineError as exc:
             message = t("upload.failed", lang, file=filename or "?", reason=str(exc))
+            return message, None, None, True, no_update, no_update
+        except Exception as exc:  # a bug: the reader gets a request id, the log the details
+            message = t("upload.failed", lang, file=filename or "?",
+                        reason=user_message(exc, lang))  # fmt: skip
             return message, None, None, True, no_update, no_update
         s = out["summary"]
         message = t(
@@ -98,8 +108,10 @@ def register(app, store, settings) -> None:
                 page_size=10,
                 style_table={"overflowX": "auto"},
             )
-        csv = rejects.to_csv(index=False) if len(rejects) else None
-        return message, table, csv, not len(rejects), (version or 0) + 1, store.dataset_names()
+        # Formula-looking cells neutralised, as in every CSV Frontline writes.
+        csv = rejects_csv(rejects) if len(rejects) else None
+        names = rt.scope().data.dataset_names()
+        return message, table, csv, not len(rejects), (version or 0) + 1, names
 
     @app.callback(
         Output(ids.REJECTS_DOWNLOAD, "data"),

@@ -7,8 +7,8 @@ without a server or a browser.
 from dashboard.figures.geometry import display_geojson
 from dashboard.figures.map import (
     LAYER_ORDER,
-    MAX_POINTS,
     TRACE_ORDER,
+    bins_trace,
     build_map,
     event_traces,
     layer_index,
@@ -22,10 +22,10 @@ __all__ = [
     "EVENT_TYPE_COLOURS",
     "LAYER_ORDER",
     "LAYER_STYLE",
-    "MAX_POINTS",
     "OTHER_COLOUR",
     "THEMES",
     "TRACE_ORDER",
+    "bins_trace",
     "build_map",
     "build_timeline",
     "display_geojson",

@@ -8,20 +8,16 @@ was the largest part of a filter change at a million events.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from dashboard.figures.geometry import grid_bins
 from dashboard.figures.palette import BINS_COLOURSCALE, EVENT_TYPE_COLOURS, event_colour
-from dashboard.formatting import fmt_date, fmt_number
+from dashboard.formatting import fmt_date, fmt_number, hover_text
 
-__all__ = ["MAX_POINTS", "TRACE_ORDER", "event_slots", "event_traces"]
-
-#: Above this many exact events one trace of grid bins replaces the markers.
-MAX_POINTS = 20_000
+__all__ = ["TRACE_ORDER", "bins_trace", "event_slots", "event_traces"]
 
 #: Event trace slots at the end of ``figure["data"]``, in this order (see :func:`event_slots`).
 #: Each event trace has ``meta={"role": "events", "kind": kind}``; basemap traces have role
@@ -60,7 +56,7 @@ def _values_at(values: pd.Series, rows: np.ndarray) -> list:
 
 def _text(value) -> str:
     # Source texts are shown as text, never as markup: Plotly renders some tags in hovers.
-    return "–" if value is None or value is pd.NA or value != value else html.escape(str(value))
+    return "–" if value is None or value is pd.NA or value != value else hover_text(str(value))
 
 
 def _customdata(events: pd.DataFrame, ids: np.ndarray, lang: str) -> np.ndarray:
@@ -79,18 +75,11 @@ def _customdata(events: pd.DataFrame, ids: np.ndarray, lang: str) -> np.ndarray:
 
 def _point_template(label: str, t: Translate) -> str:
     return (
-        f"<b>{html.escape(label)}</b><br>{t('hover.date')}: %{{customdata[1]}}"
+        f"<b>{hover_text(label)}</b><br>{t('hover.date')}: %{{customdata[1]}}"
         f"<br>{t('hover.location')}: %{{customdata[2]}}"
         f"<br>{t('hover.fatalities')}: %{{customdata[3]}}"
         f"<br>{t('hover.precision')}: %{{customdata[4]}}<extra></extra>"
     )
-
-
-def _lonlat(frame) -> tuple[np.ndarray, np.ndarray]:
-    # Events come as a GeoDataFrame, or as the file store's compact rows (lon/lat columns).
-    if "lon" in frame.columns:
-        return frame["lon"].to_numpy(dtype=float), frame["lat"].to_numpy(dtype=float)
-    return frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
 
 
 def _kinds(event_types: pd.Series) -> np.ndarray:
@@ -101,29 +90,30 @@ def _kinds(event_types: pd.Series) -> np.ndarray:
     return _formatted(event_types, lambda v: index.get(str(v), other)).astype(np.int64)
 
 
-def event_traces(events, lang: str = "en", t: Translate = lambda k: k, zoom=None) -> list[dict]:
+def event_traces(events, lang: str = "en", t: Translate = lambda k: k) -> list[dict]:
     """The non-empty event traces of the map (kinds in :data:`TRACE_ORDER` order).
 
-    ``events``: a GeoDataFrame in the canonical schema, or rows with ``lon``/``lat``
-    columns instead of geometry. Exact and near events (``geo_precision`` 1–2) are
+    ``events``: compact rows (``lon``/``lat``, as the stores hand them out) or the
+    canonical GeoDataFrame. Exact and near events (``geo_precision`` 1–2) are
     circles, one trace per event type, ``customdata[i] = [event_id, date, place,
-    fatalities, precision]`` shown by the trace's ``hovertemplate``. Above
-    :data:`MAX_POINTS` of them, one trace of grid bins replaces them (size and colour by
-    count; ``customdata = [count, west, south, east, north]``). Region-level events
+    fatalities, precision]`` shown by the trace's ``hovertemplate``. Region-level events
     (precision 3) are never drawn as exact points: one trace of large translucent circles,
-    one per place, ``customdata = ["id1,id2,...", count]``.
-    ``zoom`` is accepted for future zoom-dependent binning; bins follow the events' extent.
+    one per place, ``customdata = ["id1,id2,...", count]``. How many events are drawn as
+    markers, and when bins (:func:`bins_trace`) replace them, is the caller's choice
+    (:data:`dashboard.callbacks.map.MAX_DRAWN`).
     """
     if events is None or len(events) == 0:
         return []
+    if isinstance(events, gpd.GeoDataFrame):
+        from geo.eventtable import to_compact
+
+        events = to_compact(events)
     precision = pd.to_numeric(events["geo_precision"], errors="coerce").fillna(1).to_numpy()
     exact, region = np.flatnonzero(precision < 3), np.flatnonzero(precision >= 3)
-    lon, lat = _lonlat(events)
+    lon, lat = events["lon"].to_numpy(dtype=float), events["lat"].to_numpy(dtype=float)
     ids = events["event_id"].astype(str).to_numpy(dtype=object)
     traces: list = []
-    if len(exact) > MAX_POINTS:
-        traces.append(_bins_trace(lon[exact], lat[exact], lang, t))
-    elif len(exact):
+    if len(exact):
         kinds = _kinds(events["event_type"])
         custom = _customdata(events, ids, lang)
         for i, kind in enumerate(_POINT_KINDS):
@@ -177,26 +167,36 @@ def _points_trace(lon, lat, custom: np.ndarray, kind: str, t: Translate) -> dict
     }
 
 
-def _bins_trace(lon, lat, lang: str, t: Translate) -> dict:
-    x, y, counts, cell = grid_bins(lon, lat)
+def bins_trace(lon, lat, cell: float, lang: str, t: Translate) -> dict:
+    """Events as square cells of ``cell`` degrees (:func:`geo.aggregate.spatial_bins`):
+    one marker per cell, sized and coloured by its count; the counts add up to the
+    number of events. Only rounded centres and counts leave the server, no ids.
+    ``customdata = [count, west, south, east, north]`` (the cell, to zoom into)."""
+    from geo.aggregate import spatial_bins
+
+    bins = spatial_bins(lon, lat, cell_deg=cell)
+    x, y, counts = bins["lon"].to_numpy(), bins["lat"].to_numpy(), bins["count"].to_numpy()
     label = t("hover.count")
-    hover = [f"{label}: {fmt_number(int(c), lang)}" for c in counts]
     half = cell / 2
     return {
         "type": "scattermap",
-        "lon": x,
-        "lat": y,
+        "lon": np.round(x, 4),
+        "lat": np.round(y, 4),
         "mode": "markers",
         "name": t("events.bins"),
         "marker": {
-            "size": 6 + 22 * np.sqrt(counts / counts.max()),
+            "size": np.round(6 + 22 * np.sqrt(counts / max(counts.max(), 1)), 1)
+            if len(counts)
+            else [],
             "color": counts,
             "colorscale": BINS_COLOURSCALE,
             "opacity": 0.8,
             "showscale": False,
         },
-        "customdata": np.column_stack([counts, x - half, y - half, x + half, y + half]),
-        "hovertext": hover,
+        "customdata": np.round(
+            np.column_stack([counts, x - half, y - half, x + half, y + half]), 4
+        ),
+        "hovertext": [f"{label}: {fmt_number(int(c), lang)}" for c in counts],
         "hoverinfo": "text",
         "below": "",
         "meta": {"role": "events", "kind": "bins", "cell_deg": cell},
@@ -219,10 +219,10 @@ def _region_trace(events, ids, rows: np.ndarray, lon, lat, lang: str, t: Transla
     )
     names = [a if a is not None else loc for a, loc in pairs]
     label, loc_label, count_label = (
-        html.escape(t("events.region_level")), t("hover.location"), t("hover.count"),
+        hover_text(t("events.region_level")), t("hover.location"), t("hover.count"),
     )  # fmt: skip
     hover = [
-        f"<b>{label}</b><br>{loc_label}: {html.escape(str(p)) if p is not None else '–'}"
+        f"<b>{label}</b><br>{loc_label}: {hover_text(str(p)) if p is not None else '–'}"
         f"<br>{count_label}: {fmt_number(int(n), lang)}"
         for p, n in zip(names, counts, strict=True)
     ]

@@ -24,7 +24,6 @@ import numpy as np
 import shapely
 
 from dashboard.figures.palette import LAYER_STYLE, theme_colours
-from geo.aggregate import spatial_bins
 
 __all__ = [
     "ALERTS_ANCHOR",
@@ -35,7 +34,6 @@ __all__ = [
     "TERRITORY_LAYERS",
     "display_geojson",
     "features_geojson",
-    "grid_bins",
     "layer_index",
     "layer_sources",
     "map_layers",
@@ -181,29 +179,6 @@ def features_geojson(frame, id_column: str, zoom: float | None = None) -> dict:
     with _lock:
         _cache[key] = result
     return result
-
-
-def _nice_cell(span: float) -> float:
-    # About 60 cells across the events' extent, snapped to a round size.
-    target = max(span, 1e-6) / 60
-    for size in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0):
-        if size >= target:
-            return size
-    return 10.0
-
-
-def grid_bins(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Square-cell counts of points: (centre_lon, centre_lat, count, cell_size).
-
-    Cells are aligned to multiples of the cell size, so bins do not jump while panning; the
-    counts add up to ``len(lon)`` exactly.
-    """
-    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    if len(lon) == 0:
-        return np.array([]), np.array([]), np.array([], dtype=int), 0.0
-    cell = _nice_cell(max(np.ptp(lon), np.ptp(lat)))
-    bins = spatial_bins(lon, lat, cell_deg=cell)
-    return bins["lon"].to_numpy(), bins["lat"].to_numpy(), bins["count"].to_numpy(), cell
 
 
 TERRITORY_LAYERS = ("russian_held", "unknown_status", "ua_held_in_russia", "unknown_in_russia")

@@ -18,13 +18,12 @@ validate the dicts by loading them into ``go.Figure``.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
-from dashboard.figures.events import MAX_POINTS, TRACE_ORDER, event_slots, event_traces
+from dashboard.figures.events import TRACE_ORDER, bins_trace, event_slots, event_traces
 from dashboard.figures.geometry import (
     ALERTS_ANCHOR,
     LAND_ANCHOR,
@@ -37,15 +36,15 @@ from dashboard.figures.geometry import (
     offline_style,
 )
 from dashboard.figures.palette import ALERT_COLOURSCALE, theme_colours
-from dashboard.formatting import fmt_number
+from dashboard.formatting import fmt_number, hover_text
 
 __all__ = [
     "DEFAULT_CENTER",
     "DEFAULT_ZOOM",
     "LAYER_ORDER",
-    "MAX_POINTS",
     "OFFLINE",
     "TRACE_ORDER",
+    "bins_trace",
     "build_map",
     "event_slots",
     "event_traces",
@@ -102,7 +101,7 @@ def _build_labels_trace(labels, lang: str, theme: str, max_labels: int) -> dict:
             "color": theme_colours(theme)["muted"],
             "opacity": 0.8,
         },
-        "hovertext": [html.escape(str(n)) for n in names],
+        "hovertext": [hover_text(str(n)) for n in names],
         "hoverinfo": "text",
         "showlegend": False,
         "below": "",
@@ -118,7 +117,7 @@ def _alerts_trace(alert_hours, admin1, lang: str, t: Translate, offline: bool) -
     names = admin1.set_index("iso_3166_2")[f"name_{lang}" if lang == "de" else "name_en"]
     title = t("alerts.hours")
     hover = [
-        f"<b>{html.escape(str(names.get(code, code)))}</b><br>{title}: {fmt_number(h, lang, 1)}"
+        f"<b>{hover_text(str(names.get(code, code)))}</b><br>{title}: {fmt_number(h, lang, 1)}"
         for code, h in hours.items()
     ]
     trace = {
@@ -207,7 +206,7 @@ def build_map(
         traces.append(_labels_trace(labels, lang, theme))
     traces.append(_alerts_trace(alert_hours, admin1, lang, t, offline))
     if event_data is None:
-        event_data = event_traces(events, lang, t, zoom)
+        event_data = event_traces(events, lang, t)
     traces += event_slots(event_data)
     lat, lon = center or DEFAULT_CENTER
     layout = {

@@ -14,14 +14,13 @@ dict: ``make_subplots`` and graph-object validation cost ~80 ms per change.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from dashboard.figures.palette import EVENT_TYPE_COLOURS, LAYER_STYLE, event_colour, theme_colours
-from dashboard.formatting import MONTHS, fmt_date, fmt_date_range, fmt_number
+from dashboard.formatting import MONTHS, fmt_date, fmt_date_range, fmt_number, hover_text
 
 __all__ = ["build_timeline"]
 
@@ -86,7 +85,7 @@ def build_timeline(
             name = t(f"type.{key}")
             dates = [starts[i] for i in rows]
             all_dates += dates
-            head = f"<b>{html.escape(name)}</b><br>"
+            head = f"<b>{hover_text(name)}</b><br>"
             data.append(
                 {
                     "type": "bar",
@@ -172,7 +171,7 @@ def _change_traces(changes: list[dict], lang: str, colours: dict, width_ms: floa
                 f"{t('layer.lost')}: {fmt_number(r['lost_km2'], lang, 1)} km²",
                 f"{t('timeline.net')}: {fmt_number(r['net_km2'], lang, 1, sign=True)} km²",
                 f"{fmt_date(r['from_snapshot'], lang)} → {fmt_date(r['to_snapshot'], lang)}"
-                f" ({html.escape(str(r['source']))})",
+                f" ({hover_text(str(r['source']))})",
             ]
         )
         for r in changes

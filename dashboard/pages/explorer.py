@@ -10,6 +10,7 @@ from dashboard import ids
 from dashboard.i18n import t
 from dashboard.pages.panels import TABLE_COLUMNS, field, panels, playback
 from dashboard.state import (
+    BASEMAPS,
     BY_CHOICES,
     DEFAULT_EMBED_VIEWS,
     LAYER_CHOICES,
@@ -17,18 +18,16 @@ from dashboard.state import (
     ViewState,
     ui_part,
 )
-from dashboard.view import cached
 from geo.schema import EVENT_TYPES
 
 __all__ = ["PRECISION_ALL", "TABLE_COLUMNS", "layout", "region_options"]
 
 PRECISION_ALL = "all"
-ONLINE_BASEMAPS = ("carto-positron", "carto-darkmatter", "open-street-map")
 
 
-def region_options(store, lang: str) -> list[dict]:
+def region_options(scope, lang: str) -> list[dict]:
     """Region dropdown options: "Donetsk Oblast (UA-14)", sorted by name."""
-    admin1 = store.regions.admin1
+    admin1 = scope.data.regions.admin1
     name_col = "name_de" if lang == "de" else "name_en"
     pairs = sorted(zip(admin1[name_col], admin1["iso_3166_2"], strict=True))
     return [{"label": f"{name} ({code})", "value": code} for name, code in pairs]
@@ -43,20 +42,11 @@ def precision_options(lang: str) -> list[dict]:
     ]
 
 
-def _actors(store) -> list[str]:
-    # Distinct actors over every event: a second at a million rows, so once per store.
-    if hasattr(store, "distinct"):
-        return sorted(set(store.distinct("actor1")) | set(store.distinct("actor2")))
-    events = store.events()
-    return sorted(
-        {a for col in ("actor1", "actor2") for a in events[col].dropna().unique().astype(str) if a}
-    )
-
-
-def _filters(state: ViewState, store, settings) -> html.Section:
+def _filters(state: ViewState, scope, settings) -> html.Section:
     lang = state.lang
-    actors = cached(store, ("actors",), lambda: _actors(store))
-    basemaps = list(dict.fromkeys(["offline", settings.basemap, *ONLINE_BASEMAPS, state.basemap]))
+    # Distinct actors over every event: a second at a million rows, so once per version.
+    actors = scope.cached(("actors",), scope.data.actors, shared=False)
+    basemaps = list(dict.fromkeys([settings.basemap, *BASEMAPS]))
     return html.Section(
         [
             html.H2(t("filters.title", lang)),
@@ -87,7 +77,7 @@ def _filters(state: ViewState, store, settings) -> html.Section:
                 ids.DATASETS,
                 dcc.Dropdown(
                     id=ids.DATASETS,
-                    options=store.dataset_names(),
+                    options=scope.data.dataset_names(),
                     value=list(state.datasets),
                     multi=True,
                     placeholder=t("filters.all", lang),
@@ -121,7 +111,7 @@ def _filters(state: ViewState, store, settings) -> html.Section:
                 ids.REGIONS,
                 dcc.Dropdown(
                     id=ids.REGIONS,
-                    options=region_options(store, lang),
+                    options=region_options(scope, lang),
                     value=list(state.regions),
                     multi=True,
                     placeholder=t("filters.all", lang),
@@ -235,7 +225,7 @@ def _header(state: ViewState) -> html.Header:
 
 def layout(
     state: ViewState,
-    store,
+    scope,
     settings,
     errors: list[str] = (),
     *,
@@ -262,6 +252,7 @@ def layout(
             ),
             dcc.Store(id=ids.UI, data=ui_part(state)),
             dcc.Store(id=ids.DATA_VERSION, data=0),
+            dcc.Store(id=ids.PAGE, data={"mode": mode}),
             dcc.Store(id=ids.VIEWPORT, data=viewport),
             dcc.Store(id=ids.OPEN_EVENT, data=state.event),
             dcc.Store(id=ids.MAP_KEY),
@@ -276,7 +267,7 @@ def layout(
             ),
             html.Div(
                 [
-                    _filters(state, store, settings),
+                    _filters(state, scope, settings),
                     html.Main(
                         [
                             html.Section(

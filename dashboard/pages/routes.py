@@ -7,8 +7,8 @@ layout and the permalink callback agree on the defaults of the page a URL opens.
 
 from __future__ import annotations
 
+import logging
 import re
-import threading
 from dataclasses import dataclass, field
 
 from geo.errors import FrontlineError
@@ -16,7 +16,7 @@ from geo.errors import FrontlineError
 __all__ = ["Page", "load_stories", "resolve"]
 
 _STORY_PATH = re.compile(r"^(/embed)?/story/([^/]+)/?$")
-_lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,31 +29,28 @@ class Page:
     defaults: dict = field(default_factory=dict)
 
 
-def load_stories(store) -> dict:
-    """Every story in ``<data>/stories``, checked, by slug (loaded once per store).
+def load_stories(data) -> dict:
+    """Every story in ``<data>/stories``, checked, by slug (loaded once per data version).
 
     A story that fails its checks is left out and logged: one broken file must not take
     the other stories or the explorer down.
     """
-    with _lock:
-        cached = getattr(store, "_frontline_stories", None)
-        if cached is not None:
-            return cached
-        import logging
 
+    def load():
         from geo.claims import load_claims
         from geo.stories import check_story
 
-        claims = [c.id for c in load_claims(store.data_dir / "claims.yaml", store.regions)]
+        claims = [c.id for c in load_claims(data.data_dir / "claims.yaml", data.regions)]
         stories = {}
-        for path in sorted((store.data_dir / "stories").glob("*.yaml")):
-            story, problems = check_story(path, store.gazetteer, store.regions, claims)
+        for path in sorted((data.data_dir / "stories").glob("*.yaml")):
+            story, problems = check_story(path, data.gazetteer, data.regions, claims)
             if problems:
-                logging.getLogger(__name__).error("story left out: %s", "; ".join(problems))
+                log.error("story left out: %s", "; ".join(problems))
             else:
                 stories[story.slug] = story
-        store._frontline_stories = stories
         return stories
+
+    return data.derived(("stories",), load)
 
 
 def story_defaults(story) -> dict:
@@ -70,7 +67,7 @@ def story_defaults(story) -> dict:
     return out
 
 
-def resolve(path: str, store) -> Page:
+def resolve(path: str, scope) -> Page:
     """The page for a URL path (query string excluded)."""
     path = path or "/"
     if path in ("/", ""):
@@ -81,7 +78,7 @@ def resolve(path: str, store) -> Page:
     if match:
         slug = match.group(2)
         try:
-            story = load_stories(store).get(slug)
+            story = load_stories(scope.data).get(slug)
         except FrontlineError:
             story = None
         if story is not None:

@@ -8,7 +8,10 @@ Tables live in the schema ``frontline``:
 - ``territory``: one control polygon per layer and day, GiST and date indexes.
 - ``admin1``, ``countries``: boundaries, their attribute columns kept as ``jsonb`` in table
   order (the order decides which region a border point belongs to).
-- ``meta``: ``version``, changed by every write so caches keyed on it never serve old data.
+- ``meta``: ``version``, changed by every write so caches keyed on it never serve old data,
+  and ``version:events``, ``version:territory``, ``version:boundaries`` for the part written,
+  so a worker that notices a new version reloads only what changed.
+- ``session_uploads``: browser sessions' own uploads (GeoParquet bytes), never shared.
 
 Every statement is fixed text; values are bound parameters or go through ``COPY``.
 """
@@ -26,17 +29,23 @@ import pyarrow.parquet as pq
 import shapely
 from psycopg import sql
 
-from geo.export import data_version
 from geo.schema import EVENT_DTYPES
 
 __all__ = [
     "EVENT_SQL_COLUMNS",
+    "PARTS",
     "SCHEMA",
+    "append_dataset",
     "bundled_version",
+    "delete_dataset",
     "init_schema",
     "load_bundled",
+    "read_versions",
     "replace_dataset",
 ]
+
+#: The parts of the data a write can change, each with its own version row.
+PARTS = ("events", "territory", "boundaries")
 
 SCHEMA = "frontline"
 #: Event columns in table order (geometry is ``geom``).
@@ -88,6 +97,13 @@ CREATE INDEX IF NOT EXISTS admin1_geom_idx ON frontline.admin1 USING gist (geom)
 CREATE TABLE IF NOT EXISTS frontline.countries (
     ord integer PRIMARY KEY, props jsonb NOT NULL, geom geometry(Geometry, 4326) NOT NULL
 );
+CREATE TABLE IF NOT EXISTS frontline.session_uploads (
+    session text NOT NULL,
+    name text NOT NULL,
+    bytes bytea NOT NULL,
+    created timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (session, name)
+);
 """
 
 
@@ -104,17 +120,30 @@ def init_schema(conn) -> None:
         for statement in DDL.split(";"):
             if statement.strip():
                 conn.execute(statement)
-        _bump_version(conn)
+        # Creating tables changes nothing a reader sees: only a first init sets versions.
+        have = conn.execute("SELECT 1 FROM frontline.meta WHERE key = 'version'").fetchone()
+        if not have:
+            _bump_version(conn, *PARTS)
 
 
-def _bump_version(conn) -> str:
+def _bump_version(conn, *parts: str) -> str:
+    """A new overall version, and the same value for each part written."""
     version = uuid.uuid4().hex[:12]
-    conn.execute(
-        "INSERT INTO frontline.meta (key, value) VALUES ('version', %s) "
-        "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-        (version,),
-    )
+    for key in ("version", *(f"version:{p}" for p in parts)):
+        conn.execute(
+            "INSERT INTO frontline.meta (key, value) VALUES (%s, %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            (key, version),
+        )
     return version
+
+
+def read_versions(conn) -> dict[str, str]:
+    """The overall version and each part's (``{"version": ..., "events": ...}``)."""
+    rows = conn.execute(
+        "SELECT key, value FROM frontline.meta WHERE key = 'version' OR key LIKE 'version:%'"
+    ).fetchall()
+    return {k.removeprefix("version:"): v for k, v in rows}
 
 
 def _ewkb(geoms) -> list[str]:
@@ -130,7 +159,7 @@ def _none(value):
     return value
 
 
-def replace_dataset(conn, name: str, events: gpd.GeoDataFrame) -> int:
+def replace_dataset(conn, name: str, events: gpd.GeoDataFrame, replace: bool = True) -> int:
     """Replace the rows of dataset ``name`` with ``events`` in one transaction.
 
     Returns the number of rows written. Inside another transaction this one is a savepoint
@@ -150,12 +179,34 @@ def replace_dataset(conn, name: str, events: gpd.GeoDataFrame) -> int:
     with conn.transaction(), conn.cursor() as cur:
         # The app's connections time out statements; a bulk load is allowed to take long.
         cur.execute("SET LOCAL statement_timeout = 0")
-        cur.execute("DELETE FROM frontline.events WHERE dataset = %s", (name,))
+        if replace:
+            cur.execute("DELETE FROM frontline.events WHERE dataset = %s", (name,))
+        else:
+            # Appending: an event whose id is there already is a revision of it.
+            cur.execute(
+                "DELETE FROM frontline.events WHERE dataset = %s AND event_id = ANY(%s)",
+                (name, [str(i) for i in frame["event_id"]]),
+            )
         with cur.copy(copy_sql) as copy:
             for row, geom in zip(frame.itertuples(index=False), geoms, strict=True):
                 copy.write_row([*(_none(v) for v in row), geom])
-        _bump_version(conn)
+        _bump_version(conn, "events")
     return len(frame)
+
+
+def delete_dataset(conn, name: str) -> int:
+    """Delete dataset ``name`` in one transaction; returns the number of rows deleted."""
+    with conn.transaction():
+        cur = conn.execute("DELETE FROM frontline.events WHERE dataset = %s", (name,))
+        if cur.rowcount:
+            _bump_version(conn, "events")
+        return cur.rowcount
+
+
+def append_dataset(conn, name: str, events: gpd.GeoDataFrame) -> int:
+    """Add ``events`` to dataset ``name`` (an id already there is replaced), in one
+    transaction; returns the number of rows written."""
+    return replace_dataset(conn, name, events, replace=False)
 
 
 def _replace_boundaries(cur, table: str, frame: gpd.GeoDataFrame) -> None:
@@ -216,13 +267,24 @@ def load_bundled(conn, data_dir: Path) -> dict[str, int]:
         cur.execute(
             "INSERT INTO frontline.meta (key, value) VALUES ('bundled', %s) "
             "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-            (data_version(data_dir),),
+            (bundled_digest(data_dir),),
         )
-        _bump_version(conn)
+        _bump_version(conn, *PARTS)
     return counts
 
 
+def bundled_digest(data_dir: Path) -> str:
+    """A digest of the bundled files ``load_bundled`` reads (to skip a reload of the same)."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(Path(data_dir).glob("*.parquet")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def bundled_version(conn) -> str | None:
-    """The :func:`geo.export.data_version` of the bundled data last loaded, or None."""
+    """The :func:`bundled_digest` of the bundled data last loaded, or None."""
     row = conn.execute("SELECT value FROM frontline.meta WHERE key = 'bundled'").fetchone()
     return row[0] if row else None

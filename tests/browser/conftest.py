@@ -10,9 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
+from browser_kit import CHROMEDRIVER, CHROMIUM, new_browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -46,26 +45,7 @@ def browser(tmp_path_factory):
     """One headless Chromium for the session (fresh profile, no background networking)."""
     if not CHROMIUM.exists():
         pytest.fail("CI=true but /usr/bin/chromium is missing")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--window-size=1400,1000",
-        f"--user-data-dir={tmp_path_factory.mktemp('chrome')}",
-    ):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
+    driver = new_browser(tmp_path_factory.mktemp("chrome"))
     yield driver
     driver.quit()
 

@@ -36,7 +36,7 @@ def _wait(driver, predicate, message, timeout=TIMEOUT):
     return wait_for(driver, predicate, message, timeout)
 
 
-def test_embed_shows_only_chosen_views_with_credits(page, server, store):
+def test_embed_shows_only_chosen_views_with_credits(page, server, data):
     page.get(f"{server}/embed?from=2024-10-01&to=2024-11-01&regions=UA-14&views=map,figures")
     _wait(page, lambda d: _text(d, "#fig-events-value"), "figures never rendered")
     assert _visible(page, "#map-section") and _visible(page, ".panel.figures")
@@ -46,7 +46,7 @@ def test_embed_shows_only_chosen_views_with_credits(page, server, store):
     assert "DeepStateMap" in footer and "CC BY 4.0" in footer
     link = page.find_element(By.CSS_SELECTOR, "footer a").get_attribute("href")
     assert link.startswith(f"{server}/?") and "regions=UA-14" in link and "views" not in link
-    change = store.territory.changes("2024-10-01", "2024-11-01", "UA-14", "russian_held")
+    change = data.territory.changes("2024-10-01", "2024-11-01", "UA-14", "russian_held")
     net = fmt_km2(change.net_km2, "en", sign=True)
     _wait(
         page, lambda d: net in (_text(d, ".panel.figures") or ""), "embed figure differs from geo"

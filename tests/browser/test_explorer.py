@@ -7,6 +7,7 @@ import time
 from urllib.parse import urlparse
 
 import pytest
+from browser_kit import EVENT_POINTS_JS, open_explorer, text
 from browser_wait import wait_for
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
@@ -17,27 +18,9 @@ from geo.query import Query
 
 TIMEOUT = 30
 
-# Sum of points in the map's event traces (those carrying event ids as customdata).
-EVENT_POINTS_JS = """
-const gd = document.querySelector('#map .js-plotly-plot');
-if (!gd || !gd.data) return null;
-let n = 0;
-for (const tr of gd.data) {
-  const meta = tr.meta || {};
-  if (meta.role !== 'events') continue;
-  const cd = tr.customdata || [];
-  if (meta.kind === 'bins') { for (const c of cd) n += Number(c[0]); }
-  else if (meta.kind === 'region_level') { for (const c of cd) n += Number(c[1]); }
-  else n += cd.length;
-}
-return n;
-"""
-
 
 def _text(driver, css: str) -> str:
-    return driver.execute_script(
-        "const el = document.querySelector(arguments[0]); return el ? el.innerText : null;", css
-    )
+    return text(driver, css)
 
 
 def _wait(driver, predicate, message, timeout=TIMEOUT):
@@ -45,17 +28,11 @@ def _wait(driver, predicate, message, timeout=TIMEOUT):
 
 
 def _open(driver, server, search: str = ""):
-    driver.get(f"{server}/{search}")
-    _wait(driver, lambda d: _text(d, "#fig-events-value"), "figures never rendered")
-    _wait(
-        driver,
-        lambda d: d.execute_script(EVENT_POINTS_JS) is not None,
-        "map never rendered",
-    )
+    open_explorer(driver, server, search, TIMEOUT)
 
 
-def _net_text(store, date_from, date_to, regions, lang="en") -> str:
-    change = store.territory.changes(date_from, date_to, regions, "russian_held")
+def _net_text(data, date_from, date_to, regions, lang="en") -> str:
+    change = data.territory.changes(date_from, date_to, regions, "russian_held")
     return fmt_km2(change.net_km2, lang, sign=True)
 
 
@@ -76,9 +53,9 @@ def test_page_loads_without_errors_or_foreign_requests(page, server):
     assert "DeepStateMap" in _text(page, "footer")
 
 
-def test_permalink_restores_view_and_figures_equal_geo(page, server, store):
+def test_permalink_restores_view_and_figures_equal_geo(page, server, data):
     _open(page, server, "?from=2024-10-01&to=2024-11-01&regions=UA-14&by=month&lang=en")
-    expected = _net_text(store, "2024-10-01", "2024-11-01", ["UA-14"])
+    expected = _net_text(data, "2024-10-01", "2024-11-01", ["UA-14"])
     _wait(page, lambda d: _text(d, "#fig-net-value") == expected, f"net != {expected}")
     assert page.find_element(By.ID, "date-from").get_attribute("value") == "2024-10-01"
     assert page.find_element(By.ID, "date-to").get_attribute("value") == "2024-11-01"
@@ -89,15 +66,15 @@ def test_permalink_restores_view_and_figures_equal_geo(page, server, store):
     )
 
 
-def test_map_points_equal_the_geo_query(page, server, store):
+def test_map_points_equal_the_geo_query(page, server, data):
     _open(page, server, "?from=2024-09-01&to=2024-11-01")
-    expected = len(store.events(Query.from_params({"from": "2024-09-01", "to": "2024-11-01"})))
+    expected = len(data.events(Query.from_params({"from": "2024-09-01", "to": "2024-11-01"})))
     _wait(page, lambda d: d.execute_script(EVENT_POINTS_JS) == expected, "point count")
 
 
-def test_changing_dates_changes_map_timeline_and_figures(page, server, store):
+def test_changing_dates_changes_map_timeline_and_figures(page, server, data):
     _open(page, server, "?from=2024-10-01&to=2024-11-01&lang=en")
-    before = _net_text(store, "2024-10-01", "2024-11-01", [])
+    before = _net_text(data, "2024-10-01", "2024-11-01", [])
     _wait(page, lambda d: _text(d, "#fig-net-value") == before, "initial figure")
     timeline_before = page.execute_script(
         "return JSON.stringify(document.querySelector('#timeline .js-plotly-plot').data"
@@ -106,7 +83,7 @@ def test_changing_dates_changes_map_timeline_and_figures(page, server, store):
     box = page.find_element(By.ID, "date-from")
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys("2024-08-01", Keys.ENTER)
-    after = _net_text(store, "2024-08-01", "2024-11-01", [])
+    after = _net_text(data, "2024-08-01", "2024-11-01", [])
     _wait(page, lambda d: _text(d, "#fig-net-value") == after, f"net never became {after}")
     _wait(page, lambda d: "from=2024-08-01" in d.current_url, "URL not updated")
     _wait(
@@ -120,16 +97,16 @@ def test_changing_dates_changes_map_timeline_and_figures(page, server, store):
         ),
         "timeline did not change",
     )
-    expected = len(store.events(Query.from_params({"from": "2024-08-01", "to": "2024-11-01"})))
+    expected = len(data.events(Query.from_params({"from": "2024-08-01", "to": "2024-11-01"})))
     _wait(page, lambda d: d.execute_script(EVENT_POINTS_JS) == expected, "points after change")
     page.back()
     _wait(page, lambda d: _text(d, "#fig-net-value") == before, "back did not restore")
     assert page.find_element(By.ID, "date-from").get_attribute("value") == "2024-10-01"
 
 
-def test_german_labels_and_numbers(page, server, store):
+def test_german_labels_and_numbers(page, server, data):
     _open(page, server, "?from=2024-10-01&to=2024-11-01&lang=de")
-    expected = _net_text(store, "2024-10-01", "2024-11-01", [], "de")
+    expected = _net_text(data, "2024-10-01", "2024-11-01", [], "de")
     _wait(page, lambda d: _text(d, "#fig-net-value") == expected, "German figure")
     assert "," in expected and expected.endswith("km²")
     assert "Zahlen" in _text(page, ".figures h2")

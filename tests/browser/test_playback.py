@@ -37,10 +37,10 @@ def _wait(driver, predicate, message, timeout=40):
     return wait_for(driver, predicate, message, timeout)
 
 
-def test_play_steps_through_the_period_and_pauses(page, server, store):
+def test_play_steps_through_the_period_and_pauses(page, server, data):
     page.get(f"{server}/?from=2024-10-01&to=2024-10-15&lang=en")
     _wait(page, lambda d: d.execute_script(EVENT_IDS_JS) is not None, "map never rendered")
-    expected = store.events(Query.from_params({"from": "2024-10-01", "to": "2024-10-15"}))
+    expected = data.events(Query.from_params({"from": "2024-10-01", "to": "2024-10-15"}))
     full = set(expected["event_id"])
     _wait(page, lambda d: set(d.execute_script(EVENT_IDS_JS) or []) == full,
           "the map does not show the period's events")  # fmt: skip

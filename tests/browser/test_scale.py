@@ -12,7 +12,7 @@ from browser_wait import settle, wait_for
 from dashboard.bench.generate import generate_events, write_dataset
 from dashboard.callbacks.map import MAX_DRAWN, points_box
 from geo.query import Query
-from geo.store import FileStore
+from geo.stores import FileStore
 
 N = 1_000_000
 EVENTS_JS = """
@@ -25,7 +25,11 @@ for (const tr of gd._fullData) {
   if (meta.role !== 'events') continue;
   const cd = Array.from(tr.customdata || []);
   // The map keeps one slot per kind; an empty slot draws nothing.
-  if (meta.kind === 'bins') { if (cd.length) bins += 1; for (const c of cd) binned += Number(c); }
+  // A bin's customdata is [count, west, south, east, north].
+  if (meta.kind === 'bins') {
+    if (cd.length) bins += 1;
+    for (const c of cd) binned += Number(c[0]);
+  }
   else if (meta.kind === 'region_level') { for (const c of cd) points += Number(c[1]); }
   else points += cd.length;
 }
@@ -37,10 +41,10 @@ return {points, binned, bins};
 def big(tmp_path_factory, start_server):
     """A server over 1M generated events (dataset ``generated``) and a store of the same."""
     user = tmp_path_factory.mktemp("generated")
-    store = FileStore(user_dir=user)
-    write_dataset(generate_events(store, N, seed=7), user)
-    store = FileStore(user_dir=user)
-    return start_server({"FRONTLINE_DATA_DIR": str(user)}), store
+    bundled = FileStore(user_dir=user).current()
+    write_dataset(generate_events(bundled, N, seed=7), user)
+    data = FileStore(user_dir=user).current()
+    return start_server({"FRONTLINE_DATA_DIR": str(user)}), data
 
 
 def _wait(driver, predicate, message, timeout=90):
@@ -48,9 +52,9 @@ def _wait(driver, predicate, message, timeout=90):
 
 
 def test_bins_add_up_then_points_after_zooming_into_a_town(page, big):
-    base, store = big
+    base, data = big
     params = {"from": "2024-01-01", "to": "2025-01-01", "datasets": "generated"}
-    total = len(store.events(Query.from_params(params)))
+    total = len(data.events(Query.from_params(params)))
     assert total > MAX_DRAWN  # the country view must need bins
     page.get(f"{base}/?from=2024-01-01&to=2025-01-01&datasets=generated&lang=en")
     _wait(page, lambda d: (d.execute_script(EVENTS_JS) or {}).get("bins"), "no bins drawn")
@@ -70,7 +74,7 @@ def test_bins_add_up_then_points_after_zooming_into_a_town(page, big):
     settle(page, timeout=90)
     drawn = page.execute_script(EVENTS_JS)
     bbox = points_box({**centre, "z": 12})
-    inside = len(store.events(Query.from_params({**params, "bbox": ",".join(map(str, bbox))})))
+    inside = len(data.events(Query.from_params({**params, "bbox": ",".join(map(str, bbox))})))
     assert 0 < drawn["points"] <= MAX_DRAWN
     assert drawn["points"] == inside
 
@@ -78,9 +82,9 @@ def test_bins_add_up_then_points_after_zooming_into_a_town(page, big):
 def test_large_csv_export_streams_every_row(big):
     import pandas as pd
 
-    base, store = big
+    base, data = big
     params = {"from": "2024-01-01", "to": "2025-01-01", "datasets": "generated"}
-    expected = store.events(Query.from_params(params))
+    expected = data.events(Query.from_params(params))
     assert len(expected) > 100_000  # above the streaming threshold
     url = f"{base}/api/v1/events.csv?from=2024-01-01&to=2025-01-01&datasets=generated"
     with urllib.request.urlopen(url, timeout=300) as resp:

@@ -18,12 +18,12 @@ def _wait(driver, predicate, message, timeout=40):
     return wait_for(driver, predicate, message, timeout)
 
 
-def test_pages_and_sorting(page, server, store):
+def test_pages_and_sorting(page, server, data):
     # Only the bundled UCDP events: other tests upload events into the same server.
     page.get(f"{server}/?from=2024-01-01&to=2025-01-01&datasets=ucdp&lang=en")
     _wait(page, lambda d: len(d.execute_script(ROWS_JS)) == 15, "first page never shown")
     n = len(
-        store.events(
+        data.events(
             Query.from_params({"from": "2024-01-01", "to": "2025-01-01", "datasets": "ucdp"})
         )
     )
@@ -38,7 +38,7 @@ def test_pages_and_sorting(page, server, store):
     sort = header.find_element(By.CSS_SELECTOR, ".column-header--sort")
     sort.click()  # ascending
     sort.click()  # descending
-    top = store.events(
+    top = data.events(
         Query.from_params({"from": "2024-01-01", "to": "2025-01-01", "datasets": "ucdp"})
     )
     best = int(top["fatalities"].max())

@@ -32,7 +32,7 @@ def _figures(driver):
     )
 
 
-def test_dragging_a_range_on_the_timeline_sets_the_dates(page, server, store):
+def test_dragging_a_range_on_the_timeline_sets_the_dates(page, server, data):
     page.get(f"{server}/?from=2024-08-01&to=2024-11-01&by=week&lang=en")
     # dcc.Graph draws an empty plot before the first callback answers: wait for the real
     # timeline and for the page to finish updating, as a user would before dragging (a
@@ -49,7 +49,7 @@ def test_dragging_a_range_on_the_timeline_sets_the_dates(page, server, store):
     )
     _wait(page, lambda d: "from=2024-09-02" in d.current_url, "dates not taken from the timeline")
     assert "to=2024-09-30" in page.current_url
-    change = store.territory.changes("2024-09-02", "2024-09-30", (), "russian_held")
+    change = data.territory.changes("2024-09-02", "2024-09-30", (), "russian_held")
     net = fmt_km2(change.net_km2, "en", sign=True)
     _wait(page, lambda d: net in _figures(d), f"figures do not show {net}")
 

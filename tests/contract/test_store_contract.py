@@ -83,7 +83,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 @pytest.mark.parametrize("name", list(QUERIES))
 def test_events(store, raw_events, name):
     query, expected_count = QUERIES[name]
-    got = store.events(query)
+    got = store.current().events(query)
     keep = [_naive_matches(query, row) for _, row in raw_events.iterrows()]
     expected = raw_events[keep].sort_values(["date", "event_id"])
     if expected_count is not None:
@@ -99,17 +99,22 @@ def test_events(store, raw_events, name):
 
 def test_postgis_equals_file_store(postgis_store, file_store):
     for name, (query, _) in QUERIES.items():
-        a = _plain(postgis_store.events(query))
-        b = _plain(file_store.events(query))
+        a = _plain(postgis_store.current().events(query))
+        b = _plain(file_store.current().events(query))
         pd.testing.assert_frame_equal(a, b, obj=name)
+    # The compact columns too: every view, bin and export reads those. (A file declares
+    # every event type as a category, the database only those it holds: same values.)
+    a, b = postgis_store.current().columns, file_store.current().columns
+    pd.testing.assert_frame_equal(a.rows(range(len(a))), b.rows(range(len(b))),
+                                  check_categorical=False)  # fmt: skip
 
 
 def test_dataset_names(store):
-    assert store.dataset_names() == ["ucdp", "story"]
+    assert store.current().dataset_names() == ["ucdp", "story"]
 
 
 def test_territory_changes_october_2024_donetsk(store):
-    change = store.territory.changes(D(2024, 10, 1), D(2024, 11, 1), ("UA-14",))
+    change = store.current().territory.changes(D(2024, 10, 1), D(2024, 11, 1), ("UA-14",))
     record = change.as_record()
     assert (record["from_snapshot"], record["to_snapshot"]) == ("2024-10-01", "2024-11-01")
     assert record["gained_km2"] == pytest.approx(398.7, abs=0.05)
@@ -119,7 +124,7 @@ def test_territory_changes_october_2024_donetsk(store):
 def test_precomputed_periods_serve_the_bundled_snapshots(store):
     # The database holds the bundled snapshots, so their fingerprint matches the bundled
     # period table, and weeks come from it with the same figures as computed live.
-    terr = store.territory
+    terr = store.current().territory
     assert terr._period_table("russian_held") is not None
     fast = terr.series_records(D(2024, 9, 30), D(2024, 11, 4), "week", ("UA-14",))
     live = [c.as_record() for c in terr.series(D(2024, 9, 30), D(2024, 11, 4), "week", "UA-14")]
@@ -127,57 +132,75 @@ def test_precomputed_periods_serve_the_bundled_snapshots(store):
 
 
 def test_territory_geometry_identical(postgis_store, file_store):
-    a = postgis_store.territory.changes(D(2024, 10, 1), D(2024, 11, 1), ("UA-14",))
-    b = file_store.territory.changes(D(2024, 10, 1), D(2024, 11, 1), ("UA-14",))
+    a = postgis_store.current().territory.changes(D(2024, 10, 1), D(2024, 11, 1), ("UA-14",))
+    b = file_store.current().territory.changes(D(2024, 10, 1), D(2024, 11, 1), ("UA-14",))
     assert a.as_record() == b.as_record()
     assert a.gained.equals_exact(b.gained, 0)
 
 
 def test_regions(store):
-    assert "UA-14" in store.regions.codes
-    admin1, country = store.regions.assign([37.8], [48.0])
+    regions = store.current().regions
+    assert "UA-14" in regions.codes
+    admin1, country = regions.assign([37.8], [48.0])
     assert (admin1[0], country[0]) == ("UA-14", "UKR")
 
 
-def _sample(name: str, raw_events) -> gpd.GeoDataFrame:
-    from geo.store import _concat
-
-    story = gpd.GeoDataFrame(raw_events[raw_events["dataset"] == "story"], crs=4326).head(3)
-    story = _concat([story]).assign(dataset=name)
+def _sample(name: str, raw_events, n=3) -> gpd.GeoDataFrame:
+    story = gpd.GeoDataFrame(raw_events[raw_events["dataset"] == "story"], crs=4326).head(n)
+    story = story.assign(dataset=name).reset_index(drop=True)
     story["event_id"] = [f"{name}:{i}" for i in range(len(story))]
-    return _concat([story])
+    story = story.astype({k: v for k, v in EVENT_DTYPES.items() if k in story.columns})
+    return story.sort_values(["date", "event_id"], ignore_index=True)
 
 
-def test_session_dataset(store, raw_events):
-    events = _sample("contract-session", raw_events)
-    store.add_session_dataset("contract-session", events)
-    got = store.events(Query(datasets=("contract-session",)))
-    assert list(got["event_id"]) == list(events["event_id"])
-    assert "contract-session" in store.dataset_names()
-    assert len(store.events(Query(datasets=("contract-session",), text="zzz-none"))) == 0
-
-
-def test_save_dataset(postgis_store, raw_events):
-    from geo.store_postgis import PostgisStore
-
-    name = "contract-saved"
-    events = _sample(name, raw_events)
-    postgis_store.save_dataset(name, events)
+def test_session_uploads_are_the_sessions_own(store, raw_events):
+    sessions = store.sessions
+    alice, bob = "contract-alice-0000000", "contract-bob-00000000000"
+    sessions.save(alice, "contract-session", _sample("contract-session", raw_events))
     try:
-        other = PostgisStore(postgis_store.url)  # another worker sees it at once
-        got = other.events(Query(datasets=(name,)))
-        pd.testing.assert_frame_equal(_plain(got), _plain(events))
-        other.close()
+        assert sessions.names(alice) == ["contract-session"] and sessions.names(bob) == []
+        tag, cols = sessions.columns(alice)
+        data = store.current().with_session(alice, tag, cols)
+        got = data.events(Query(datasets=("contract-session",)))
+        assert sorted(got["event_id"]) == [f"contract-session:{i}" for i in range(3)]
+        assert "contract-session" not in store.current().dataset_names()
     finally:
-        with postgis_store.connection() as conn:
-            conn.execute("DELETE FROM frontline.events WHERE dataset = %s", (name,))
+        sessions.configure(ttl_s=0)
+        sessions.expire()
+        sessions.configure(ttl_s=24 * 3600)
+
+
+def test_save_dataset_reaches_another_worker(store, raw_events):
+    # Two store objects over one database or folder stand for two workers.
+    name = "contract-saved"
+    other = (
+        type(store)(store.url)
+        if store.kind == "postgis"
+        else type(store)(store.data_dir, store.user_dir)
+    )
+    before = other.data_version()
+    events = _sample(name, raw_events)
+    try:
+        change = store.save_dataset(name, events, mode="replace")
+        assert change.after == 3
+        assert other.refresh() is True and other.data_version() != before
+        got = other.current().events(Query(datasets=(name,)))
+        pd.testing.assert_frame_equal(_plain(got), _plain(events))
+        appended = store.save_dataset(name, _sample(name, raw_events, 4), mode="append")
+        assert (appended.after, appended.added, appended.replaced) == (4, 1, 3)
+        assert store.remove_dataset(name) == 4
+        assert other.refresh() is True and name not in other.current().dataset_names()
+    finally:
+        store.remove_dataset(name)
+        if store.kind == "postgis":
+            other.close()
 
 
 def test_database_down_is_store_unavailable():
     from geo.errors import StoreUnavailable
-    from geo.store_postgis import PostgisStore
+    from geo.stores.postgis import PostgisStore
 
     store = PostgisStore("postgresql://nobody@127.0.0.1:9/none", timeout=0.5)
     with pytest.raises(StoreUnavailable, match="unavailable"):
-        store.events(Query())
+        store.current()
     store.close()

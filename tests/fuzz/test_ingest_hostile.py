@@ -42,7 +42,8 @@ def bounded(fn, *, seconds=20, megabytes=1024):
 
 
 HOSTILE_FILES = {
-    "utf16": "date,latitude,longitude\n2024-10-01,48,37\n".encode("utf-16"),
+    # UTF-16 is read (see test_utf16_is_read); a broken one is refused.
+    "utf16_broken": "date,latitude,longitude\n2024-10-01,48,37\n".encode("utf-16") + b"\x00\xdc",
     "latin1": "date,latitude,longitude,location\n2024-10-01,48,37,Kyïv\n".encode("latin-1"),
     "binary": bytes(range(256)) * 40,
     "nul": GOOD.encode().replace(b"Pokrovsk", b"Pok\x00rovsk"),
@@ -69,6 +70,13 @@ def test_unreadable_files_are_one_clear_error(name):
     with pytest.raises(FrontlineError) as err:
         bounded(lambda: read_events(HOSTILE_FILES[name]))
     assert "uploaded file" in str(err.value)
+    assert "error in Frontline itself" not in str(err.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_is_read(encoding):
+    result = bounded(lambda: read_events(GOOD.encode(encoding)))
+    assert list(result.events["location"]) == ["Pokrovsk"]
 
 
 def test_a_100_mb_line_fails_fast(tmp_path):
@@ -158,7 +166,7 @@ def test_failed_cli_ingest_leaves_no_dataset_and_no_temp_file(tmp_path):
 
 
 def test_save_dataset_is_atomic_when_writing_fails(tmp_path, monkeypatch):
-    from geo.store import FileStore
+    from geo.stores import FileStore
 
     events = read_events(GOOD.encode()).events
     store = FileStore(user_dir=tmp_path)
@@ -170,7 +178,7 @@ def test_save_dataset_is_atomic_when_writing_fails(tmp_path, monkeypatch):
 
     monkeypatch.setattr(type(events), "to_parquet", explode)
     with pytest.raises(OSError, match="disk full"):
-        store.save_dataset("ok", events)
+        store.save_dataset("ok", events, mode="replace")
     assert sorted(p.name for p in (tmp_path / "datasets").iterdir()) == ["ok.parquet"]
     assert (tmp_path / "datasets" / "ok.parquet").read_bytes()[:4] == b"PAR1"
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 4 << 20  # KB: < 4 GB

@@ -26,11 +26,11 @@ def get(server, path, headers=None):
 OCTOBER = "from=2024-10-01&to=2024-11-01"
 
 
-def test_events_csv_equals_the_same_query_in_geo(server, store):
+def test_events_csv_equals_the_same_query_in_geo(server, data):
     status, headers, body = get(server, f"/api/v1/events.csv?{OCTOBER}&regions=UA-14")
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     df = pd.read_csv(io.BytesIO(body), keep_default_na=False)
-    expected = store.events(
+    expected = data.events(
         Query.from_params({"from": "2024-10-01", "to": "2024-11-01", "regions": "UA-14"})
     )
     assert len(df) == len(expected) > 0
@@ -62,7 +62,7 @@ def test_events_geojson_read_by_gdal(server, tmp_path):
     assert 22 < lon < 41 and 44 < lat < 53  # longitude first (RFC 7946)
 
 
-def test_changes_by_month_and_snapshot(server, store):
+def test_changes_by_month_and_snapshot(server, data):
     status, _, body = get(
         server, "/api/v1/territory/changes.csv?from=2024-08-01&to=2024-11-01&by=month"
     )
@@ -73,7 +73,7 @@ def test_changes_by_month_and_snapshot(server, store):
         server, "/api/v1/territory/changes.geojson?from=2024-10-01&to=2024-11-01&regions=UA-14"
     )
     doc = json.loads(body)
-    expected = store.territory.changes("2024-10-01", "2024-11-01", "UA-14")
+    expected = data.territory.changes("2024-10-01", "2024-11-01", "UA-14")
     assert doc["features"][0]["properties"]["net_km2"] == round(expected.net_km2, 1)
     status, _, body = get(
         server, "/api/v1/territory/snapshot.geojson?date=2024-08-18&layer=ua_held_in_russia"

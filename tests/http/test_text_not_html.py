@@ -8,13 +8,13 @@ import pytest
 
 from dashboard.pages.story import story_intro
 from geo.ingest import read_events
-from geo.store import FileStore
+from geo.stores import FileStore
 
 EVIL = '<img src=x onerror=alert(1)><script>alert("x")</script>'
 
 
 @pytest.fixture(scope="module")
-def evil_server(start_server, tmp_path_factory, store):
+def evil_server(start_server, tmp_path_factory, data):
     user = tmp_path_factory.mktemp("evil")
     csv = tmp_path_factory.mktemp("src") / "evil.csv"
     quoted = '"' + EVIL.replace('"', '""') + '"'
@@ -22,9 +22,9 @@ def evil_server(start_server, tmp_path_factory, store):
         f"id,date,lat,lon,location,notes,actor1\n1,2024-10-05,48.0,37.8,{quoted},{quoted},=cmd\n",
         encoding="utf-8",
     )
-    result = read_events(csv, name="evil", regions=store.regions)
+    result = read_events(csv, name="evil", regions=data.regions)
     assert len(result.events) == 1
-    FileStore(store.data_dir, user).save_dataset("evil", result.events)
+    FileStore(data.data_dir, user).save_dataset("evil", result.events)
     return start_server({"FRONTLINE_DATA_DIR": str(user)})
 
 

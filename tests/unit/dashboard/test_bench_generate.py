@@ -7,8 +7,8 @@ from geo.schema import EVENT_COLUMNS, EVENT_DTYPES
 
 
 @pytest.fixture(scope="module")
-def generated(store):
-    return generate_events(store, 2000, seed=7)
+def generated(data):
+    return generate_events(data, 2000, seed=7)
 
 
 def test_labelled_as_generated(generated):
@@ -26,8 +26,8 @@ def test_schema_and_order(generated):
     assert generated["geo_precision"].isin([1, 2, 3]).all()
 
 
-def test_deterministic(store, generated):
-    again = generate_events(store, 2000, seed=7)
+def test_deterministic(data, generated):
+    again = generate_events(data, 2000, seed=7)
     assert generated.equals(again)
 
 

@@ -29,13 +29,13 @@ def export(*args):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "geojson"])
-def test_events_round_trip_through_ingest(tmp_path, store, fmt):
+def test_events_round_trip_through_ingest(tmp_path, data, fmt):
     path = tmp_path / f"events.{fmt}"
     export("events", "--format", fmt, "-o", path, *FILTERS)
-    original = store.events(
+    original = data.events(
         Query.from_params({"from": "2024-10-01", "to": "2024-11-01", "regions": "UA-14"})
     )
-    again = read_events(path, name="again", regions=store.regions)
+    again = read_events(path, name="again", regions=data.regions)
     assert again.rejects.empty and len(again.events) == len(original) > 0
     left = original[COMPARED].reset_index(drop=True).astype(str)
     right = again.events[COMPARED].reset_index(drop=True).astype(str)
@@ -51,7 +51,7 @@ def test_events_round_trip_through_ingest(tmp_path, store, fmt):
         assert any(s["id"] == "naturalearth" for s in meta["sources"])
 
 
-def test_changes_and_snapshot_files(tmp_path, store):
+def test_changes_and_snapshot_files(tmp_path, data):
     csv = tmp_path / "changes.csv"
     export("changes", "--by", "month", "-o", csv, "--from", "2024-08-01", "--to", "2024-10-01")
     df = pd.read_csv(csv)

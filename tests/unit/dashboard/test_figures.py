@@ -12,8 +12,8 @@ import shapely
 from shapely import box
 
 from dashboard import figures
-from dashboard.figures import LAYER_ORDER, MAX_POINTS, display_geojson, layer_index, layer_sources
-from dashboard.figures.geometry import grid_bins, vertex_count
+from dashboard.figures import LAYER_ORDER, display_geojson, layer_index, layer_sources
+from dashboard.figures.geometry import vertex_count
 
 EVENT_COLUMNS = ["event_id", "date", "event_type", "location", "geo_precision", "fatalities"]
 
@@ -118,26 +118,29 @@ def test_german_hover_uses_german_numbers_and_dates(tiny_inputs):
     assert "%{customdata[1]}" in battles.hovertemplate and "<hover.date>" in battles.hovertemplate
 
 
-def test_bins_replace_points_above_max_points():
+def test_bins_count_every_point_once():
     # Generated: 30,000 random points inside a box, for the binning path only.
     n = 30_000
     rng = np.random.default_rng(7)
     lon, lat = rng.uniform(33, 38, n), rng.uniform(46, 50, n)
+    trace = go.Figure(data=[figures.bins_trace(lon, lat, 0.5, "de", tr)]).data[0]
+    assert trace.meta["kind"] == "bins" and trace.name == "<events.bins>"
+    assert int(np.sum(trace.marker.color)) == n
+    assert int(np.sum(trace.customdata[:, 0])) == n
+    # Each cell's box is 0.5 degrees and its centre is inside it.
+    west, east = trace.customdata[:, 1], trace.customdata[:, 3]
+    assert np.allclose(east - west, 0.5)
+    assert all("." in h or int(h.split(": ")[1]) < 1000 for h in trace.hovertext)  # German
+
+
+def test_markers_are_never_binned_by_the_builder():
+    # How many markers a map draws is the view's choice (MAX_DRAWN), made in one place.
     events = make_events(
-        [(f"g:{i}", dt.date(2024, 1, 1), "Battles", "x", 1, 0, x, y) for i, (x, y) in
-         enumerate(zip(lon, lat, strict=True))]
+        [(f"g:{i}", dt.date(2024, 1, 1), "Battles", "x", 1, 0, 30 + i / 1e4, 50) for i in
+         range(25_000)]
     )  # fmt: skip
-    assert n > MAX_POINTS
     traces = event_traces(events, "en", tr)
-    assert [d.meta["kind"] for d in traces] == ["bins"]
-    assert traces[0].name == "<events.bins>"
-    assert int(np.sum(traces[0].marker.color)) == n
-    assert int(np.sum(traces[0].customdata[:, 0])) == n
-
-
-def test_grid_bins_count_every_point_once():
-    x, y, counts, cell = grid_bins(np.array([0.0, 0.01, 5.0, 5.0]), np.array([0, 0, 5, 5.0]))
-    assert counts.sum() == 4 and cell > 0 and len(x) == len(y) == len(counts)
+    assert [d.meta["kind"] for d in traces] == ["Battles"] and len(traces[0].lon) == 25_000
 
 
 def test_offline_map_has_no_url_and_fixed_layer_order(tiny_inputs):
@@ -177,8 +180,8 @@ def test_layer_sources_patch_the_right_layers(tiny_inputs):
     assert sources[layer_index("lost.fill")]["features"] == []
 
 
-def test_display_geojson_simplifies_real_snapshot(store):
-    geom = store.territory.snapshot("2024-10-01").geometry
+def test_display_geojson_simplifies_real_snapshot(data):
+    geom = data.territory.snapshot("2024-10-01").geometry
     shown = display_geojson(geom, zoom=5)
     assert vertex_count(shown) < shapely.get_num_coordinates(geom) / 3
     assert display_geojson(geom, zoom=5) is shown  # cached
@@ -191,10 +194,10 @@ def test_display_geojson_empty():
     assert display_geojson(None)["features"] == []
 
 
-def test_real_map_builds(store):
-    terr = {k: store.territory.snapshot("2024-10-01", k).geometry for k in ("russian_held",)}
-    change = store.territory.changes("2024-09-01", "2024-10-01")
-    regions = store.regions
+def test_real_map_builds(data):
+    terr = {k: data.territory.snapshot("2024-10-01", k).geometry for k in ("russian_held",)}
+    change = data.territory.changes("2024-09-01", "2024-10-01")
+    regions = data.regions
     fig = build_map(
         events=make_events([]),
         territory=terr,
@@ -207,7 +210,7 @@ def test_real_map_builds(store):
     assert "http" not in json.dumps(fig.to_plotly_json(), default=str)
 
 
-def test_timeline_rows_and_german_hover(store):
+def test_timeline_rows_and_german_hover(data):
     counts = pd.DataFrame(
         {
             "period_start": [dt.date(2024, 8, 1), dt.date(2024, 9, 1)],
@@ -215,7 +218,7 @@ def test_timeline_rows_and_german_hover(store):
             "count": [1234, 5],
         }
     )
-    changes = [c.as_record() for c in store.territory.series("2024-08-01", "2024-10-01")]
+    changes = [c.as_record() for c in data.territory.series("2024-08-01", "2024-10-01")]
     alerts = pd.DataFrame({"period_start": [dt.date(2024, 8, 1)], "hours": [1234.5]})
     fig = build_timeline(
         counts=counts, changes=changes, alert_series=alerts, lang="de", by="month", t=tr

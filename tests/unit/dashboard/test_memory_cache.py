@@ -66,3 +66,23 @@ def test_least_recently_used_goes_first():
     cache.get_or_compute("a", lambda: pytest.fail("a is cached"))
     cache.get_or_compute("c", lambda: 3)  # drops b, the least recently used
     assert cache.get_or_compute("b", lambda: "again") == "again"
+
+
+def test_bounded_by_bytes_and_old_versions_dropped():
+    import numpy as np
+
+    cache = MemoryCache(size=100, max_bytes=3_000_000)
+    for i in range(10):
+        cache.get_or_compute(("v1", i), lambda: np.zeros(100_000))  # 800 kB each
+    assert len(cache) <= 3
+    cache.get_or_compute(("v2", "a"), lambda: 1)
+    cache.get_or_compute(("v2-sabc", "b"), lambda: 2)  # a session's data of v2
+    cache.retain("v2")
+    assert len(cache) == 2
+
+
+def test_checking_cache_refuses_values_that_would_not_pickle():
+    cache = MemoryCache(check=True)
+    with pytest.raises(TypeError, match="not plain data"):
+        cache.get_or_compute(("v", "lock"), lambda: {"lock": threading.Lock()})
+    assert cache.get_or_compute(("v", "ok"), lambda: {"km2": 1.0}) == {"km2": 1.0}

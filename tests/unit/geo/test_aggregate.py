@@ -133,8 +133,8 @@ def test_region_counts_region_level_only(events):
     ]
 
 
-def test_real_events_counts_add_up(store):
-    events = store.events()
+def test_real_events_counts_add_up(data):
+    events = data.events()
     if events.empty:
         pytest.skip("no bundled events (data/events_*.parquet) in this checkout")
     out = event_counts(events, "week")

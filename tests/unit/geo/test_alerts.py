@@ -104,17 +104,17 @@ def test_coverage(tiny):
 # --- the real record --------------------------------------------------------------------
 
 
-def test_kyiv_city_january_2024(store):
-    out = alert_hours(store.airraid, "2024-01-01", "2024-02-01", regions="UA-30")
+def test_kyiv_city_january_2024(data):
+    out = alert_hours(data.airraid, "2024-01-01", "2024-02-01", regions="UA-30")
     hours = out["hours"].iloc[0]
     assert 0 < hours < 24 * 31
     assert out["alerts"].iloc[0] > 0
-    series = alert_hours_series(store.airraid, "2024-01-01", "2024-02-01", regions="UA-30")
+    series = alert_hours_series(data.airraid, "2024-01-01", "2024-02-01", regions="UA-30")
     assert len(series) == 31 and series["hours"].sum() == pytest.approx(hours)
     assert (series["hours"] <= 24 + 1e-9).all()
 
 
-def test_official_union_never_exceeds_the_window(store):
-    out = alert_hours(store.airraid, "2023-01-01", "2024-01-01", "official")
+def test_official_union_never_exceeds_the_window(data):
+    out = alert_hours(data.airraid, "2023-01-01", "2024-01-01", "official")
     assert (out["hours"] <= 365 * 24).all() and out["hours"].max() > 0
-    assert coverage(store.airraid, "volunteer") == (D(2022, 2, 25), D(2024, 10, 10))
+    assert coverage(data.airraid, "volunteer") == (D(2022, 2, 25), D(2024, 10, 10))

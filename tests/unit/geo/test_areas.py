@@ -13,10 +13,10 @@ def test_box_agrees_with_geod():
     assert area_km2(square) == pytest.approx(geodesic_area_km2(square), rel=1e-3)
 
 
-def test_real_region_and_front_agree_with_geod_within_0_1_percent(store):
-    donetsk = store.regions.geometry("UA-14")
+def test_real_region_and_front_agree_with_geod_within_0_1_percent(data):
+    donetsk = data.regions.geometry("UA-14")
     assert area_km2(donetsk) == pytest.approx(geodesic_area_km2(donetsk), rel=1e-3)
-    held = store.territory.snapshot("2024-10-01").geometry
+    held = data.territory.snapshot("2024-10-01").geometry
     assert area_km2(held) == pytest.approx(geodesic_area_km2(held), rel=1e-3)
     # Natural Earth's Donetsk is 26,599 km² in LAEA (data/SOURCES.md); we must agree.
     assert area_km2(donetsk) == pytest.approx(26_599, rel=2e-3)

@@ -24,8 +24,8 @@ GOOD = """
 
 
 @pytest.fixture(scope="module")
-def bundled(store):
-    claims = load_claims(bundled_data_dir() / "claims.yaml", store.regions)
+def bundled(data):
+    claims = load_claims(bundled_data_dir() / "claims.yaml", data.regions)
     return {c.id: c for c in claims}
 
 
@@ -54,10 +54,10 @@ def test_loads_a_minimal_claim(tmp_path):
         ("  claimed_by: Someone\n", "", "claimed_by"),
     ],
 )
-def test_loader_errors_name_file_claim_and_field(tmp_path, store, old, new, field):
+def test_loader_errors_name_file_claim_and_field(tmp_path, data, old, new, field):
     path = _write(tmp_path, GOOD.replace(old, new))
     with pytest.raises(FrontlineError) as err:
-        load_claims(path, store.regions)
+        load_claims(path, data.regions)
     message = str(err.value)
     assert str(path) in message and "'test-claim'" in message and f": {field}:" in message
     assert err.value.param == field
@@ -82,8 +82,8 @@ def test_bundled_claims_are_sourced(bundled):
     assert "http" not in text  # no invented URLs
 
 
-def test_article_claim_against_deepstate(bundled, store):
-    check = check_claim(bundled["afp-isw-donetsk-2024-10"], store.territory)
+def test_article_claim_against_deepstate(bundled, data):
+    check = check_claim(bundled["afp-isw-donetsk-2024-10"], data.territory)
     region, whole = check.region_change, check.all_change
     assert region.region == "UA-14" and whole.region is None
     assert (region.from_snapshot, region.to_snapshot) == (D(2024, 10, 1), D(2024, 11, 1))
@@ -93,40 +93,46 @@ def test_article_claim_against_deepstate(bundled, store):
     assert check.ratio("region") == pytest.approx(610 / check.region_km2)
     assert check.difference("all") == pytest.approx(610 - check.all_km2)
 
-    en = check.verdict("en")
+    verdict = check.verdict()
+    assert (verdict.compared, verdict.relation, verdict.all_relation) == ("region", "more",
+                                                                          "closer")  # fmt: skip
+    assert verdict.ratio == pytest.approx(610 / check.region_km2)
+    assert (verdict.reason, verdict.data_source) == ("source_and_region", "ISW")
+
+
+def test_verdict_wording_lives_in_the_dashboard(bundled, data):
+    from dashboard.claims_text import verdict_text
+
+    check = check_claim(bundled["afp-isw-donetsk-2024-10"], data.territory)
+    en = verdict_text(check, "en")
     for part in ("610 km²", "398.6 km²", "502.8 km²", "1–31 October 2024", "ISW", "DeepState"):
         assert part in en
     assert "Donetsk Oblast" in en and "1 November 2024" in en
-    de = check.verdict("de")
+    de = verdict_text(check, "de")
     for part in ("610 km²", "398,6 km²", "502,8 km²", "1.–31. Oktober 2024", "ISW", "DeepState"):
         assert part in de
     assert "Oblast Donezk" in de and "1. November 2024" in de
 
 
-def test_deepstate_august_claim_matches(bundled, store):
-    check = check_claim(bundled["deepstate-ukraine-2024-08"], store.territory)
+def test_deepstate_august_claim_matches(bundled, data):
+    check = check_claim(bundled["deepstate-ukraine-2024-08"], data.territory)
     assert check.region_change is None and check.closest == "all"
     assert check.matches("all")
-    assert "matches (within 5 %)" in check.verdict("en")
-    assert "innerhalb von 5 %" in check.verdict("de")
+    from dashboard.claims_text import verdict_text
+
+    assert "matches (within 5 %)" in verdict_text(check, "en")
+    assert "innerhalb von 5 %" in verdict_text(check, "de")
     record = check.as_record()
     assert record["all"]["matches"] is True and record["region"] is None
     assert record["from_snapshot"] == "2024-08-01" and record["to_snapshot"] == "2024-09-01"
-    assert record["verdict_en"] == check.verdict("en") and record["sources"]
+    assert record["verdict"]["relation"] == "match" and record["sources"]
 
 
-def test_record_is_json_ready(bundled, store):
+def test_record_is_json_ready(bundled, data):
     import json
 
-    record = check_claim(bundled["afp-isw-donetsk-2024-10"], store.territory).as_record()
+    record = check_claim(bundled["afp-isw-donetsk-2024-10"], data.territory).as_record()
     text = json.dumps(record, ensure_ascii=False)
     assert '"period_start": "2024-10-01"' in text
     assert record["region"]["net_km2"] == pytest.approx(398.6, abs=0.5)
-    assert record["closest"] == "all" and "verdict_de" in record
-
-
-def test_verdict_language_is_checked(bundled, store):
-    check = check_claim(bundled["deepstate-ukraine-2024-08"], store.territory)
-    with pytest.raises(FrontlineError) as err:
-        check.verdict("fr")
-    assert err.value.param == "lang"
+    assert record["closest"] == "all" and record["verdict"]["reason"] == "source_and_region"

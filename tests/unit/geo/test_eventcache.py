@@ -8,16 +8,21 @@ from pandas.testing import assert_frame_equal
 
 from geo.eventcache import CACHE_NAME
 from geo.paths import bundled_data_dir
-from geo.store import FileStore
+from geo.stores import FileStore
 
 
 def _saved(user, store):
     # A user dataset: the bundled UCDP sample saved under another name.
-    events = store.events()
+    events = store.current().events()
     mine = events[events["dataset"] == "ucdp"].head(300).copy()
     mine["dataset"] = mine["dataset"].cat.rename_categories({"ucdp": "mine"})
     store.save_dataset("mine", mine)
     return user / "datasets" / "mine.parquet"
+
+
+def _table(store):
+    cols = store.current().columns
+    return cols.rows(range(len(cols)))
 
 
 def test_cache_is_written_used_and_equal(tmp_path):
@@ -28,9 +33,9 @@ def test_cache_is_written_used_and_equal(tmp_path):
     assert cache.exists()
     fresh = FileStore(bundled_data_dir(), user)
     before = cache.stat().st_mtime_ns
-    assert_frame_equal(fresh._resident, store._resident)
+    assert_frame_equal(_table(fresh), _table(store))
     assert cache.stat().st_mtime_ns == before  # read, not rebuilt
-    assert "mine" in fresh.dataset_names()
+    assert "mine" in fresh.current().dataset_names()
 
 
 def test_changed_dataset_is_not_served_from_the_cache(tmp_path):
@@ -38,11 +43,11 @@ def test_changed_dataset_is_not_served_from_the_cache(tmp_path):
     store = FileStore(bundled_data_dir(), user)
     path = _saved(user, store)
     # Another process replaces the dataset behind the cache's back (no save_dataset).
-    other = FileStore(bundled_data_dir(), tmp_path / "elsewhere").events()
+    other = FileStore(bundled_data_dir(), tmp_path / "elsewhere").current().events()
     other[other["dataset"] == "ucdp"].head(10).assign(dataset="mine").to_parquet(path)
     os.utime(path, ns=(1, 1))  # even with an old modification time: the size differs
     fresh = FileStore(bundled_data_dir(), user)
-    assert int((fresh.column("dataset") == "mine").sum()) == 10
+    assert int((fresh.current().column("dataset") == "mine").sum()) == 10
 
 
 def test_broken_cache_falls_back_to_the_files(tmp_path, caplog):
@@ -52,8 +57,8 @@ def test_broken_cache_falls_back_to_the_files(tmp_path, caplog):
     (user / CACHE_NAME).write_bytes(b"ARROW1 not really")
     with caplog.at_level(logging.WARNING):
         fresh = FileStore(bundled_data_dir(), user)
-        n = len(fresh._resident)
-    assert n == len(store._resident)
+        n = len(fresh.current().columns)
+    assert n == len(store.current().columns)
     assert "unreadable" in caplog.text
 
 
@@ -64,7 +69,7 @@ def test_unwritable_folder_is_no_error(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         store = FileStore(bundled_data_dir(), user)
         store.build_cache()
-    assert len(store._resident) > 0
+    assert len(store.current().columns) > 0
     assert "not written" in caplog.text
 
 

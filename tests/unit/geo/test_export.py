@@ -7,7 +7,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
-from shapely import Point, box
+from shapely import Point
 
 from geo import export
 
@@ -87,26 +87,20 @@ def test_provenance_names_sources_and_attribution():
     assert prov["generated_at"].endswith("+00:00")
 
 
-def test_changes_and_snapshot_geojson(store):
-    change = store.territory.changes("2024-10-01", "2024-11-01", regions="UA-14")
+def test_changes_and_snapshot_geojson(data):
+    change = data.territory.changes("2024-10-01", "2024-11-01", regions="UA-14")
     prov = export.provenance({}, "v", ["deepstate"])
     doc = export.changes_geojson([change], prov)
     kinds = [f["properties"]["kind"] for f in doc["features"]]
     assert kinds == ["gained", "lost"]
     assert doc["features"][0]["properties"]["from_snapshot"] == "2024-10-01"
-    snap = export.snapshot_geojson(store.territory.snapshot("2024-10-03"), prov)
+    snap = export.snapshot_geojson(data.territory.snapshot("2024-10-03"), prov)
     assert snap["features"][0]["properties"]["snapshot_date"] == "2024-10-03"
     table = export.changes_table([change])
     assert table.loc[0, "region"] == "UA-14"
 
 
-def test_data_version_is_stable(store):
-    assert export.data_version(store.data_dir) == export.data_version(store.data_dir)
-    assert len(export.data_version(store.data_dir)) == 12
-    assert box(0, 0, 1, 1).area == 1  # the fixture module imports shapely helpers it uses
-
-
-def test_csv_of_compact_chunks_equals_csv_of_events(store):
+def test_csv_of_compact_chunks_equals_csv_of_events(data):
     # The API streams large exports as chunks of compact rows (lon/lat, categorical text);
     # the bytes must be those of the GeoDataFrame path.
     from geo.export import EXPORT_COLUMNS, events_csv, iter_chunks_csv
@@ -114,10 +108,10 @@ def test_csv_of_compact_chunks_equals_csv_of_events(store):
     from geo.schema import EVENT_DTYPES
 
     query = Query.from_params({"from": "2022-01-01", "to": "2025-01-01"})
-    pos = store.positions(query)
+    pos = data.positions(query)
     columns = [*(c for c in EXPORT_COLUMNS if c in EVENT_DTYPES), "lon", "lat"]
-    chunks = (store.rows(pos[i : i + 333], columns) for i in range(0, len(pos), 333))
+    chunks = (data.rows(pos[i : i + 333], columns) for i in range(0, len(pos), 333))
     streamed = "".join(iter_chunks_csv(chunks))
     assert len(pos) > 1000
-    assert streamed == events_csv(store.events(query))
+    assert streamed == events_csv(data.events(query))
     assert "".join(iter_chunks_csv(iter(()))).startswith("event_id,dataset,")

@@ -11,8 +11,8 @@ DONETSK_UA, DONETSK_RU = 709717, 565348
 
 
 @pytest.fixture(scope="module")
-def gaz(store):
-    return Gazetteer(store.places)
+def gaz(data):
+    return Gazetteer(data.places)
 
 
 def test_normalise_name():
@@ -81,8 +81,8 @@ def test_unknown_place_is_named(gaz):
         gaz.lookup("  ")
 
 
-def test_labels_largest_with_german_names(store):
-    out = labels(store.places, bbox=(22, 44, 41, 53), limit=5)
+def test_labels_largest_with_german_names(data):
+    out = labels(data.places, bbox=(22, 44, 41, 53), limit=5)
     assert list(out.columns) == ["name", "name_de", "lat", "lon", "population"]
     assert len(out) == 5 and out["population"].is_monotonic_decreasing
     kyiv = out.iloc[0]

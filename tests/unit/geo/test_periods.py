@@ -55,8 +55,8 @@ def test_period_pairs_cover_whole_and_cut_periods():
     assert all(a < b for a, b in pairs)
 
 
-def test_bundled_table_matches_the_bundled_snapshots(store):
-    terr = store.territory
+def test_bundled_table_matches_the_bundled_snapshots(data):
+    terr = data.territory
     assert terr._period_table("russian_held") is not None, (
         f"data/{PERIODS_FILE} is out of date: rebuild with scripts/build_data.py --only periods"
     )
@@ -72,13 +72,13 @@ def test_bundled_table_matches_the_bundled_snapshots(store):
         ("2022-04-11", "2022-06-01", "week", ()),  # the start of the record
     ],
 )
-def test_table_gives_the_live_figures(store, start, end, by, regions):
-    terr = store.territory
+def test_table_gives_the_live_figures(data, start, end, by, regions):
+    terr = data.territory
     _close(terr.series_records(start, end, by, regions), _live(terr, start, end, by, regions))
 
 
-def test_august_2024_from_the_table_is_deepstates_figure(store):
-    (aug,) = store.territory.series_records("2024-08-01", "2024-09-01", "month")
+def test_august_2024_from_the_table_is_deepstates_figure(data):
+    (aug,) = data.territory.series_records("2024-08-01", "2024-09-01", "month")
     assert aug["net_km2"] == pytest.approx(363, rel=0.03)
 
 

@@ -51,8 +51,8 @@ def test_crs_mismatch_is_refused():
         Regions(g)
 
 
-def test_real_regions(store):
-    regions = store.regions
+def test_real_regions(data):
+    regions = data.regions
     assert len(regions.codes) == 32
     assert regions.name("UA-14") == "Donetsk Oblast"
     assert regions.name("UA-14", "de") == "Oblast Donezk"

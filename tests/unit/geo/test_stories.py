@@ -13,13 +13,13 @@ SLUG = "worldscope-2024-11-04-north-korean-troops"
 
 
 @pytest.fixture(scope="module")
-def claim_ids(store):
-    return [c.id for c in load_claims(store.data_dir / "claims.yaml")]
+def claim_ids(data):
+    return [c.id for c in load_claims(data.data_dir / "claims.yaml")]
 
 
-def test_article_story_places_its_events(store, claim_ids):
-    story = load_story(find_story(STORIES, SLUG), store.gazetteer, store.regions, claim_ids)
-    events = story_events(story, store.regions)
+def test_article_story_places_its_events(data, claim_ids):
+    story = load_story(find_story(STORIES, SLUG), data.gazetteer, data.regions, claim_ids)
+    events = story_events(story, data.regions)
     assert len(events) == 6
     by_place = dict(zip(events["location"], events["admin1"].astype(object), strict=True))
     assert by_place["Kursk Oblast"] == "RU-KRS" and by_place["Kyiv"] == "UA-30"
@@ -28,11 +28,11 @@ def test_article_story_places_its_events(store, claim_ids):
     assert (events[events["location"].str.endswith("Oblast")]["geo_precision"] == 3).all()
     assert story.claims == ("afp-isw-donetsk-2024-10",)
     assert "WorldScope" in story.source
-    german = story_events(story, store.regions, lang="de")
+    german = story_events(story, data.regions, lang="de")
     assert "Kiew" in german.loc[4, "notes"]
 
 
-def test_bad_story_names_every_problem(tmp_path, store, claim_ids):
+def test_bad_story_names_every_problem(tmp_path, data, claim_ids):
     bad = tmp_path / "bad-story.yaml"
     bad.write_text(
         "slug: bad-story\n"
@@ -47,7 +47,7 @@ def test_bad_story_names_every_problem(tmp_path, store, claim_ids):
         "claims: [nope]\n",
         encoding="utf-8",
     )
-    story, problems = check_story(bad, store.gazetteer, store.regions, claim_ids)
+    story, problems = check_story(bad, data.gazetteer, data.regions, claim_ids)
     assert story is None
     text = "\n".join(problems)
     for needle in (
@@ -78,12 +78,12 @@ def test_unknown_slug():
         find_story(STORIES, "no-such-story")
 
 
-def test_compiled_story_events_are_up_to_date(store, claim_ids):
+def test_compiled_story_events_are_up_to_date(data, claim_ids):
     # data/events_story.parquet is built from the YAML by scripts/build_data.py --only stories.
     import geopandas as gpd
     from geopandas.testing import assert_geodataframe_equal
 
-    compiled = gpd.read_parquet(store.data_dir / "events_story.parquet")
-    story = load_story(find_story(STORIES, SLUG), store.gazetteer, store.regions, claim_ids)
-    fresh = story_events(story, store.regions)
+    compiled = gpd.read_parquet(data.data_dir / "events_story.parquet")
+    story = load_story(find_story(STORIES, SLUG), data.gazetteer, data.regions, claim_ids)
+    fresh = story_events(story, data.regions)
     assert_geodataframe_equal(compiled.reset_index(drop=True), fresh, check_dtype=False)

@@ -8,9 +8,10 @@ import pytest
 from shapely import box
 
 from geo.areas import area_km2
+from geo.calendar import period_bounds
 from geo.errors import FrontlineError, NoSnapshotError
 from geo.regions import Regions
-from geo.territory import Territory, period_bounds
+from geo.territory import Territory
 
 D = dt.date
 
@@ -124,24 +125,24 @@ def test_period_bounds():
 # --- the real record --------------------------------------------------------------------
 
 
-def test_august_2024_matches_deepstate_363(store):
+def test_august_2024_matches_deepstate_363(data):
     # DeepState reported 363 km² for August 2024.
-    c = store.territory.changes("2024-08-01", "2024-09-01")
+    c = data.territory.changes("2024-08-01", "2024-09-01")
     assert c.net_km2 == pytest.approx(363, rel=0.03)
     assert (c.from_snapshot, c.to_snapshot) == (D(2024, 8, 1), D(2024, 9, 1))
 
 
-def test_donetsk_october_2024(store):
-    c = store.territory.changes("2024-10-01", "2024-11-01", regions="UA-14")
+def test_donetsk_october_2024(data):
+    c = data.territory.changes("2024-10-01", "2024-11-01", regions="UA-14")
     # Our figure for the region in the article: well below the 610 km² (ISW data, per AFP).
     assert 350 < c.net_km2 < 450
     assert c.gained_km2 >= c.net_km2 and c.lost_km2 >= 0
-    whole = store.territory.changes("2024-10-01", "2024-11-01")
+    whole = data.territory.changes("2024-10-01", "2024-11-01")
     assert c.net_km2 < whole.net_km2
 
 
-def test_kursk_incursion_peak_and_retreat(store):
-    terr = store.territory
+def test_kursk_incursion_peak_and_retreat(data):
+    terr = data.territory
     peak = terr.snapshot("2024-09-01", "ua_held_in_russia")
     assert 600 < area_km2(peak.geometry) < 1_300  # about 900 km² at its peak (SOURCES.md)
     late = terr.snapshot("2025-04-10", "ua_held_in_russia")
@@ -149,14 +150,14 @@ def test_kursk_incursion_peak_and_retreat(store):
     assert terr.snapshot("2024-07-01", "ua_held_in_russia").geometry.is_empty
 
 
-def test_monthly_series_matches_single_changes(store):
-    months = store.territory.series("2024-08-01", "2024-11-01", by="month", regions="UA-14")
+def test_monthly_series_matches_single_changes(data):
+    months = data.territory.series("2024-08-01", "2024-11-01", by="month", regions="UA-14")
     assert [m.period_start for m in months] == [D(2024, 8, 1), D(2024, 9, 1), D(2024, 10, 1)]
-    single = store.territory.changes("2024-10-01", "2024-11-01", regions="UA-14")
+    single = data.territory.changes("2024-10-01", "2024-11-01", regions="UA-14")
     assert months[-1].net_km2 == pytest.approx(single.net_km2)
 
 
-def test_cyterat_days_fill_after_layered_record(store):
-    snap = store.territory.snapshot("2026-01-15")
+def test_cyterat_days_fill_after_layered_record(data):
+    snap = data.territory.snapshot("2026-01-15")
     assert snap.source == "deepstate-cyterat" and snap.date == D(2026, 1, 15)
-    assert store.territory.snapshot("2024-10-01").source == "deepstate-layers"
+    assert data.territory.snapshot("2024-10-01").source == "deepstate-layers"

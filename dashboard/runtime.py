@@ -1,0 +1,82 @@
+"""What the web app runs on: the settings, the store, the cache, and the scope of a request.
+
+``create_app`` builds one :class:`Runtime`; every page, callback and API route asks it for
+the :class:`~dashboard.scope.Scope` of the request they serve. The scope holds the store's
+current generation (new data reaches every worker within ``refresh_seconds``) plus, for the
+browser session that made them, that session's own uploads: nobody else's.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+
+from dashboard.scope import Scope
+from dashboard.settings import Settings
+
+__all__ = ["Runtime"]
+
+log = logging.getLogger(__name__)
+
+
+class Runtime:
+    """The app's store and cache, and how a request gets its data.
+
+    Parameters
+    ----------
+    settings : the app's settings.
+    store : a :class:`geo.stores.base.Store`.
+    cache : a cache of :mod:`dashboard.cache`.
+    """
+
+    def __init__(self, settings: Settings, store, cache):
+        self.settings = settings
+        self.store = store
+        self.cache = cache
+        self._sessions: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self._served: str | None = None
+        store.sessions.configure(
+            ttl_s=settings.session_hours * 3600, quota=settings.session_quota_mb * 2**20
+        )
+
+    def scope(self, *, session: bool = True) -> Scope:
+        """The data of the current request: the store's current generation, plus this
+        browser session's uploads when ``session`` (pages and the API; never embeds)."""
+        data = self.store.current()
+        if data.version != self._served:
+            # A new generation: values cached for the old one can never be asked for again.
+            self._served = data.version
+            self.cache.retain(data.version)
+        if session:
+            from dashboard.sessions import session_id
+
+            sid = session_id()
+            if sid:
+                data = self._with_uploads(data, sid)
+        return Scope(data, self.cache)
+
+    def _with_uploads(self, data, sid: str):
+        found = self.store.sessions.columns(sid)
+        if found is None:
+            return data
+        tag, uploads = found
+        key = (data.version, sid, tag)
+        with self._lock:
+            hit = self._sessions.get(key)
+            if hit is not None:
+                self._sessions.move_to_end(key)
+                return hit
+        combined = data.with_session(sid, tag, uploads)
+        with self._lock:
+            self._sessions[key] = combined
+            while len(self._sessions) > 8:
+                self._sessions.popitem(last=False)
+        return combined
+
+    def session_names(self) -> list[str]:
+        """The names of this browser session's uploads."""
+        from dashboard.sessions import session_id
+
+        return self.store.sessions.names(session_id())
