@@ -67,6 +67,8 @@ class Place:
     admin1: str | None
     population: int
     matched: str
+    #: The first German name GeoNames has for it, else ``name``.
+    name_de: str = ""
 
 
 class Gazetteer:
@@ -170,6 +172,7 @@ class Gazetteer:
             admin1=self._admin1[row],
             population=int(self._population[row]),
             matched=spelling,
+            name_de=_first_german(rec.get("alt_names_de")) or str(rec["name"]),
         )
 
     def resolve(self, name: str, *, country: str | None = None, admin1: str | None = None) -> Place:
@@ -207,6 +210,10 @@ class Gazetteer:
                 param="place",
             )
         return self.lookup(name, country=country, admin1=admin1, limit=1)[0]
+
+
+def _first_german(names) -> str:
+    return str(names).split(";")[0].strip() if isinstance(names, str) else ""
 
 
 def _describe(place: Place) -> str:

@@ -55,6 +55,8 @@ class StoryEvent:
     actor2: str
     text: dict
     claim: str
+    #: ``place`` in German (a region's or a town's German name), else the same as ``place``.
+    place_de: str = ""
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,7 @@ def _check_event(n, item, gazetteer, regions, known_claims, bad) -> StoryEvent |
         bad(f"{where}.claim", f"unknown claim {claim!r}")
         ok = False
     lon = lat = None
-    place = ""
+    place = place_de = ""
     geo_precision = int(item.get("geo_precision", 1))
     if item.get("region"):
         code = str(item["region"])
@@ -214,11 +216,12 @@ def _check_event(n, item, gazetteer, regions, known_claims, bad) -> StoryEvent |
             # A region-level event sits at a point inside its region, never a false "exact" spot.
             point = shapely.point_on_surface(regions.geometry(code))
             lon, lat, place = point.x, point.y, regions.name(code)
+            place_de = regions.name(code, "de")
             geo_precision = 3
     elif item.get("place"):
         try:
             found = gazetteer.resolve(str(item["place"]), country=item.get("country"))
-            lon, lat, place = found.lon, found.lat, found.name
+            lon, lat, place, place_de = found.lon, found.lat, found.name, found.name_de
         except FrontlineError as exc:
             bad(f"{where}.place", str(exc))
             ok = False
@@ -246,6 +249,7 @@ def _check_event(n, item, gazetteer, regions, known_claims, bad) -> StoryEvent |
         actor2=str(item.get("actor2", "")),
         text=dict(text),
         claim=claim,
+        place_de=place_de or place,
     )
 
 
@@ -258,9 +262,30 @@ def load_story(path, gazetteer, regions, claims=None) -> Story:
 
 
 def story_events(story: Story, regions, lang: str = "en") -> gpd.GeoDataFrame:
-    """The story's events in the canonical event schema (dataset ``story``)."""
+    """The story's events in the canonical event schema (dataset ``story``).
+
+    An item that carries a claim (``claim:``) is left out. It is the article's figure, such
+    as "610 km² in October", and it belongs in the figure check (:mod:`geo.claims`) beside
+    the computed figure. As an event it would be counted, for example as "Battles", in the
+    explorer's totals. The story page still lists it with the other items of
+    :attr:`Story.events`. The other events keep their ids ``story:<slug>:<n>``, where ``n``
+    is the item's position in the file.
+
+    Parameters
+    ----------
+    story : a checked story (:func:`load_story`).
+    regions : :class:`geo.regions.Regions`, for ``admin1`` and ``country``.
+    lang : the language of ``notes`` (``en`` or ``de``; English where a text is missing).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per event that is not a claim (EPSG:4326), possibly none.
+    """
     rows = []
     for e in story.events:
+        if e.claim:
+            continue
         rows.append(
             {
                 "event_id": f"story:{story.slug}:{e.n}",
@@ -284,10 +309,13 @@ def story_events(story: Story, regions, lang: str = "en") -> gpd.GeoDataFrame:
                 "lat": e.lat,
             }
         )
-    frame = pd.DataFrame(rows)
+    # Named columns, so a story whose every item is a claim gives an empty table, not an error.
+    frame = pd.DataFrame(rows, columns=[*EVENT_DTYPES, "lon", "lat"])
     admin1, country = regions.assign(frame["lon"], frame["lat"])
     frame["admin1"], frame["country"] = admin1, country
-    geometry = shapely.points(frame["lon"].to_numpy(), frame["lat"].to_numpy())
+    geometry = shapely.points(
+        frame["lon"].to_numpy(dtype=float), frame["lat"].to_numpy(dtype=float)
+    )
     frame = frame.drop(columns=["lon", "lat"])
     frame = frame.astype({k: v for k, v in EVENT_DTYPES.items() if k in frame.columns})
     gdf = gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)

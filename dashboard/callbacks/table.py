@@ -1,38 +1,83 @@
-"""The events table: the events in view, sortable and paged, in step with the map."""
+"""The events table: the events in view, sortable and paged, in step with the map.
+
+Every cell is what a reader can read: event types and precision in words in their
+language, regions and countries by name, the place as given or else its region. Sorting
+uses the stored values (:func:`page_positions`), so only the shown strings change.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
+from dashboard.figures.events import tidy_text
 from dashboard.formatting import fmt_int
 from dashboard.i18n import STRINGS, t
 from dashboard.pages.panels import PAGE_SIZE, TABLE_COLUMNS
 from dashboard.state import ViewState
 from dashboard.view import compute_view
 
-__all__ = ["page_positions", "table_rows", "table_update"]
+__all__ = ["page_positions", "region_names", "table_rows", "table_update"]
 
 
-def table_rows(events: pd.DataFrame, lang: str = "en") -> list[dict]:
-    """Table records (ISO dates, which sort as text; event types and precision in the
-    reader's language; ``id`` = event id for row selection). A page is a few dozen rows:
-    plain Python over them beats a dozen pandas conversions of the whole page."""
+def region_names(regions, lang: str) -> dict[str, str]:
+    """Names in ``lang`` (English where the table has none) of every admin-1 region by
+    ISO 3166-2 code and of every country by ISO 3166-1 alpha-3 code, from a
+    :class:`geo.regions.Regions`: what the table, the details and the map's hovers show
+    instead of codes. Cache it per data generation (``data.derived``): it does not change
+    with the view."""
+    names: dict[str, str] = {}
+    for frame, code in ((regions.countries, "iso_a3"), (regions.admin1, "iso_3166_2")):
+        if frame is None or code not in frame.columns or "name_en" not in frame.columns:
+            continue
+        column = f"name_{lang}" if f"name_{lang}" in frame.columns else "name_en"
+        shown = frame[column].where(frame[column].notna() & (frame[column] != ""))
+        shown = shown.fillna(frame["name_en"])
+        # Two Natural Earth countries (CYN, SOL) have no name at all: left out, not blank.
+        names.update(
+            (str(c), str(n).strip())
+            for c, n in zip(frame[code], shown, strict=True)
+            if pd.notna(n) and str(n).strip()
+        )
+    return names
 
-    def text(value):
-        return None if value is None or value is pd.NA or value != value else str(value)
 
-    columns = {c: events[c].tolist() for c in (*TABLE_COLUMNS, "event_id")}
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or value != value
+
+
+def table_rows(
+    events: pd.DataFrame, lang: str = "en", *, region_names: Mapping[str, str] | None = None
+) -> list[dict]:
+    """Table records for the reader: ISO dates, event types and precision in words in
+    ``lang``, the region (``admin1``, else the ``country`` when the rows have it) by its
+    name in ``region_names`` (never a bare code: "–" without a name), the place as given
+    or, when blank, the region's name; fatalities as integers (None when unknown);
+    ``id`` = event id for row selection. A page is a few dozen rows: plain Python over
+    them beats a dozen pandas conversions of the whole page."""
+    names = region_names or {}
+    have = [c for c in (*TABLE_COLUMNS, "event_id", "country") if c in events.columns]
+    columns = {c: events[c].tolist() for c in have}
     dates = pd.to_datetime(events["date"]).dt.strftime("%Y-%m-%d").tolist()
     out = []
     for i in range(len(events)):
-        kind = text(columns["event_type"][i])
+        row = {c: tidy_text(columns[c][i]) for c in TABLE_COLUMNS}
+        kind = row["event_type"]
+        country = tidy_text(columns["country"][i]) if "country" in have else None
+        region = names.get(row["admin1"] or "") or names.get(country or "")
         fat = columns["fatalities"][i]
-        row = {c: text(columns[c][i]) for c in TABLE_COLUMNS}
+        prec = columns["geo_precision"][i]
         row["date"] = dates[i]
         row["event_type"] = t(f"type.{kind}", lang) if f"type.{kind}" in STRINGS else kind
-        row["fatalities"] = None if fat is None or fat is pd.NA or fat != fat else float(fat)
-        row["geo_precision"] = int(columns["geo_precision"][i])
+        row["location"] = row["location"] or region or "–"
+        row["admin1"] = region or "–"
+        row["fatalities"] = None if _missing(fat) else int(fat)
+        key = None if _missing(prec) else f"geo_precision.{int(prec)}"
+        row["geo_precision"] = (
+            t(key, lang) if key in STRINGS else ("–" if key is None else str(prec))
+        )
         row["id"] = str(columns["event_id"][i])
         out.append(row)
     return out
@@ -69,6 +114,10 @@ def table_update(scope, state: ViewState, page, sort_by, size, new_view: bool) -
     size = size or PAGE_SIZE
     page = 0 if new_view else page
     rows, n = page_positions(scope, state, sort_by, page, size)
-    events = scope.data.rows(rows, (*TABLE_COLUMNS, "event_id"))
-    note = t("table.count", state.lang, n=fmt_int(n, state.lang))
-    return table_rows(events, state.lang), max(1, -(-n // size)), page, note
+    events = scope.data.rows(rows, (*TABLE_COLUMNS, "event_id", "country"))
+    lang = state.lang
+    names = scope.data.derived(
+        ("region-names", lang), lambda: region_names(scope.data.regions, lang)
+    )
+    note = t("table.count", lang, n=fmt_int(n, lang))
+    return table_rows(events, lang, region_names=names), max(1, -(-n // size)), page, note

@@ -28,6 +28,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.actors import canonical
 from geo.columns import EventColumns
 from geo.query import Query
 from geo.regions import Regions
@@ -61,6 +62,13 @@ class BundledFiles:
     def airraid(self) -> pd.DataFrame:
         """Air-raid alerts by oblast (region-level data, not events)."""
         return pd.read_parquet(self.data_dir / "airraid_alerts.parquet")
+
+    @cached_property
+    def basemap(self) -> gpd.GeoDataFrame | None:
+        """Natural Earth 1:10m land, lakes, coasts and borders for drawing (None when the
+        data folder has none)."""
+        path = self.data_dir / "basemap.parquet"
+        return gpd.read_parquet(path) if path.exists() else None
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,6 +117,11 @@ class Data:
         """Air-raid alerts by oblast."""
         return self.files.airraid
 
+    @property
+    def basemap(self) -> gpd.GeoDataFrame | None:
+        """The 1:10m outlines for drawing."""
+        return self.files.basemap
+
     # -- events ------------------------------------------------------------------------------
 
     def positions(self, query: Query | None = None) -> np.ndarray:
@@ -145,8 +158,11 @@ class Data:
         return self.columns.dataset_names()
 
     def actors(self) -> list[str]:
-        """Every actor (actor1 or actor2), sorted."""
-        return sorted(set(self.distinct("actor1")) | set(self.distinct("actor2")))
+        """Every actor (actor1 or actor2) as its canonical name (:func:`geo.actors.canonical`:
+        the datasets' spellings of one side become one name, unknown names stay as they
+        are), sorted, each once. The raw names stay in the events and their exports."""
+        raw = set(self.distinct("actor1")) | set(self.distinct("actor2"))
+        return sorted({canonical(name) for name in raw})
 
     # -- sessions ------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from geo.schema import EVENT_COLUMNS, EVENT_DTYPES
 
 D = dt.date
 QUERIES = {
-    "all": (None, 2006),
+    "all": (None, 2005),
     "october-2024": (Query(date_from=D(2024, 10, 1), date_to=D(2024, 11, 1)), None),
     "from-only": (Query(date_from=D(2024, 6, 1)), None),
     "types": (Query(types=("Explosions/Remote violence", "Violence against civilians")), None),
@@ -28,7 +28,7 @@ QUERIES = {
     "text-case": (Query(text="DONETSK OBLAST"), None),
     "text-like-wildcards": (Query(text="100%_"), 0),
     "bbox": (Query(bbox=(37.0, 47.5, 38.5, 48.5)), None),
-    "datasets": (Query(datasets=("story",)), 6),
+    "datasets": (Query(datasets=("story",)), 5),
     "combined": (
         Query(
             date_from=D(2023, 1, 1),

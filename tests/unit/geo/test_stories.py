@@ -1,5 +1,6 @@
 """Stories: the bundled article story resolves offline; a bad file names every problem."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,16 +21,36 @@ def claim_ids(data):
 def test_article_story_places_its_events(data, claim_ids):
     story = load_story(find_story(STORIES, SLUG), data.gazetteer, data.regions, claim_ids)
     events = story_events(story, data.regions)
-    assert len(events) == 6
+    assert len(events) == 5
     by_place = dict(zip(events["location"], events["admin1"].astype(object), strict=True))
     assert by_place["Kursk Oblast"] == "RU-KRS" and by_place["Kyiv"] == "UA-30"
-    assert by_place["Donetsk Oblast"] == "UA-14"
     assert set(events["country"]) == {"RUS", "UKR", "KOR"}
     assert (events[events["location"].str.endswith("Oblast")]["geo_precision"] == 3).all()
     assert story.claims == ("afp-isw-donetsk-2024-10",)
     assert "WorldScope" in story.source
     german = story_events(story, data.regions, lang="de")
     assert "Kiew" in german.loc[4, "notes"]
+
+
+def test_the_articles_claim_is_not_an_event(data, claim_ids):
+    # Item 6 is the article's 610 km² (a claim): it belongs in the figure check. As an event
+    # it was counted as "Battles" in Donetsk in the explorer.
+    story = load_story(find_story(STORIES, SLUG), data.gazetteer, data.regions, claim_ids)
+    item = story.events[-1]
+    assert (item.n, item.claim, item.place) == (6, "afp-isw-donetsk-2024-10", "Donetsk Oblast")
+    events = story_events(story, data.regions)
+    assert f"story:{SLUG}:6" not in set(events["event_id"])
+    assert list(events["event_id"]) == [f"story:{SLUG}:{n}" for n in range(1, 6)]
+    assert not events["notes"].str.contains("610", regex=False).any()
+    assert (events["event_type"] == "Battles").sum() == 1  # Kursk; the claim is not one
+
+
+def test_a_story_of_claims_only_has_no_events(data, claim_ids):
+    story = load_story(find_story(STORIES, SLUG), data.gazetteer, data.regions, claim_ids)
+    only_claims = replace(story, events=tuple(e for e in story.events if e.claim))
+    events = story_events(only_claims, data.regions)
+    assert len(events) == 0 and events.crs == "EPSG:4326"
+    assert list(events.columns) == list(story_events(story, data.regions).columns)
 
 
 def test_bad_story_names_every_problem(tmp_path, data, claim_ids):
