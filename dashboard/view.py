@@ -51,19 +51,51 @@ def view_change(scope: Scope, state: ViewState, regions: tuple[str, ...]):
 
 
 def view_series(scope: Scope, state: ViewState) -> list[dict] | FrontlineError:
-    """km² per week or month of the period for the selected regions (records)."""
+    """km² per week or month of the period for the selected regions (records).
+
+    Only the part of the period that has a map of control is computed (the record starts
+    on 4 April 2022). Each stretch left out becomes one record with ``"no_map": True``, its
+    ``period_start`` and ``period_end``, ``"record"`` (the first and last map date) and
+    None for every km² figure and snapshot, so a range from February 2022 still shows the
+    km² from April on and the timeline can say why the rest is empty.
+    """
+    import datetime as dt
+
+    from geo.territory import MAX_GAP_DAYS
+
     # km² per day would be noise on DeepState's daily maps: a day view still shows weeks.
     by = state.by if state.by in ("week", "month") else "week"
 
     def compute():
+        territory = scope.data.territory
         try:
-            return scope.data.territory.series_records(
-                state.date_from, state.date_to, by, state.regions, FIGURE_LAYER
-            )
+            first, last = territory.coverage(FIGURE_LAYER)
+            # A map stands for the days after it until the next one, up to MAX_GAP_DAYS
+            # (Territory.snapshot refuses a staler one).
+            start = max(state.date_from, first)
+            end = min(state.date_to, last + dt.timedelta(days=MAX_GAP_DAYS))
+            records = []
+            if end > start:
+                records = territory.series_records(start, end, by, state.regions, FIGURE_LAYER)
         except FrontlineError as exc:
             return exc
+        gap = {"from_snapshot": None, "to_snapshot": None, "layer": FIGURE_LAYER,
+               "region": ",".join(state.regions) or None, "gained_km2": None,
+               "lost_km2": None, "net_km2": None, "source": None, "no_map": True,
+               "record": [first.isoformat(), last.isoformat()]}  # fmt: skip
+        if state.date_from < start:
+            cut = min(start, state.date_to)
+            records.insert(0, {**gap, "period_start": state.date_from.isoformat(),
+                               "period_end": cut.isoformat()})  # fmt: skip
+        if end < state.date_to:
+            cut = max(end, state.date_from)
+            records.append({**gap, "period_start": cut.isoformat(),
+                            "period_end": state.date_to.isoformat()})  # fmt: skip
+        return records
 
-    key = ("series", state.date_from, state.date_to, by, state.regions)
+    # "series-cut": before the records said what they left out, a range from before the
+    # map record was cached as an error; a shared cache must not serve that old answer.
+    key = ("series-cut", state.date_from, state.date_to, by, state.regions)
     return scope.cached(key, compute)
 
 

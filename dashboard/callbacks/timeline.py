@@ -12,7 +12,7 @@ __all__ = ["timeline_figure"]
 
 
 def timeline_figure(scope, state: ViewState):
-    """The timeline figure for ``state``."""
+    """The timeline figure for ``state``: its x axis is exactly the view's dates."""
     view = compute_view(scope, state)
     return build_timeline(
         counts=view["counts"],
@@ -22,4 +22,6 @@ def timeline_figure(scope, state: ViewState):
         theme=state.theme,
         by=state.by,
         t=lambda key: t(key, state.lang),
+        start=state.date_from,
+        end=state.date_to,
     )
