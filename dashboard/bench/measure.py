@@ -7,6 +7,7 @@ port; every figure comes from its HTTP endpoints (:mod:`dashboard.bench.client`)
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import random
@@ -22,7 +23,7 @@ import numpy as np
 from dashboard.bench.client import DashClient, Traffic, fetch
 from dashboard.bench.generate import END, START
 
-__all__ = ["filter_changes", "measure_server"]
+__all__ = ["filter_changes", "measure_server", "running"]
 
 ROOT = Path(__file__).resolve().parents[2]
 TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians")
@@ -106,19 +107,7 @@ def measure_server(
     ``view_bytes``, ``view_bytes_gzip``, ``step_bytes``, ``step_bytes_gzip``,
     ``peak_rss_bytes``, ``export_rows_per_s`` (None when the app has no export).
     """
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    if kind == "frontline":
-        cmd = [sys.executable, "-m", "dashboard.cli", "serve", "--port", str(port)]
-    else:
-        cmd = [sys.executable, "-m", "dashboard.bench.naive_app", "--port", str(port)]
-    env = {**os.environ, "FRONTLINE_DATA_DIR": str(data_dir)}
-    log = Path(log_dir) / f"{kind}.log"
-    t0 = time.perf_counter()
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        _wait(base, proc, timeout)
+    with running(kind, data_dir, log_dir, timeout) as (base, proc, t0):
         client = DashClient(base)
         view = Traffic()
         client.load(view)
@@ -135,6 +124,27 @@ def measure_server(
         result["export_rows_per_s"] = _export(base, n_events) if kind == "frontline" else None
         result["peak_rss_bytes"] = _peak_rss(proc.pid)
         return result
+
+
+@contextlib.contextmanager
+def running(kind: str, data_dir: Path, log_dir: Path, timeout: float = 600):
+    """Run ``kind`` ("frontline" or "naive") over ``data_dir`` on a free localhost port
+    until the block ends; yields (base URL, process, start time) once it answers ``/``.
+    Its output goes to ``<log_dir>/<kind>.log``."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    if kind == "frontline":
+        cmd = [sys.executable, "-m", "dashboard.cli", "serve", "--port", str(port)]
+    else:
+        cmd = [sys.executable, "-m", "dashboard.bench.naive_app", "--port", str(port)]
+    env = {**os.environ, "FRONTLINE_DATA_DIR": str(data_dir)}
+    log = Path(log_dir) / f"{kind}.log"
+    t0 = time.perf_counter()
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait(base, proc, timeout)
+        yield base, proc, t0
     finally:
         proc.terminate()
         try:
@@ -156,13 +166,19 @@ STEP_VIEW = {
 
 
 def _step(client: DashClient, kind: str) -> dict:
-    """Bytes of one playback step on :data:`STEP_VIEW`: a tick patch for Frontline; for
-    the naive app, what a playback would cost it (the whole figure rebuilt for one more
-    week)."""
+    """Bytes of playback on :data:`STEP_VIEW`. Frontline sends the whole period's frames
+    once (the browser draws each day itself): that answer over its 32 days is one step's
+    share. For the naive app, what one step costs it (the whole figure rebuilt for one
+    more week)."""
     client.change(STEP_VIEW, Traffic())
     traffic = Traffic()
     if kind == "frontline":
-        client.change({("play-interval", "n_intervals"): 3}, traffic)
+        client.change({("play-request", "data"): {"n": 1, "step": "day"}}, traffic)
+        days = 32  # 1 October to 1 November 2024, both drawn
+        return {
+            "step_bytes": traffic.raw_bytes / days,
+            "step_bytes_gzip": traffic.wire_bytes / days,
+        }
     else:
         client.change({("date-to", "value"): "2024-10-08"}, traffic)
     return {"step_bytes": traffic.raw_bytes, "step_bytes_gzip": traffic.wire_bytes}

@@ -3,6 +3,8 @@ playback controls; shared by the explorer, embed and story pages."""
 
 from __future__ import annotations
 
+import json
+
 from dash import dash_table, dcc, html
 
 from dashboard import ids
@@ -36,6 +38,20 @@ def field(text: str, target: str, control) -> html.Div:
 
 
 def playback(lang: str) -> html.Div:
+    """Play/pause, speed and step, the day shown, and what ``assets/playback.js`` needs:
+    the frames of the period (one request when Play is pressed) and its texts and ids."""
+    config = {
+        "map": ids.MAP,
+        "key": ids.MAP_KEY,
+        "state": ids.STATE,
+        "button": ids.PLAY,
+        "label": ids.PLAY_LABEL,
+        "step": ids.PLAY_STEP,
+        "frames": ids.PLAY_FRAMES,
+        "play": t("play.play", lang),
+        "pause": t("play.pause", lang),
+        "loading": t("play.loading", lang),
+    }
     return html.Div(
         [
             html.Button(t("play.play", lang), id=ids.PLAY, n_clicks=0, className="button"),
@@ -44,12 +60,14 @@ def playback(lang: str) -> html.Div:
                 ids.PLAY_SPEED,
                 dcc.Dropdown(
                     id=ids.PLAY_SPEED,
+                    # Milliseconds a step at least: the browser draws a step and waits
+                    # out the rest, so a slow draw delays a step but never skips one.
                     options=[
-                        {"label": t("play.slow", lang), "value": 2000},
-                        {"label": t("play.normal", lang), "value": 1000},
-                        {"label": t("play.fast", lang), "value": 400},
+                        {"label": t("play.slow", lang), "value": 1000},
+                        {"label": t("play.normal", lang), "value": 500},
+                        {"label": t("play.fast", lang), "value": 200},
                     ],
-                    value=1000,
+                    value=500,
                     clearable=False,
                 ),
             ),
@@ -64,7 +82,9 @@ def playback(lang: str) -> html.Div:
                 ),
             ),
             html.Span(id=ids.PLAY_LABEL, className="note", **{"aria-live": "polite"}),
-            dcc.Interval(id=ids.PLAY_INTERVAL, interval=1000, disabled=True, n_intervals=0),
+            dcc.Store(id=ids.PLAY_REQUEST),
+            dcc.Store(id=ids.PLAY_FRAMES),
+            dcc.Store(id=ids.PLAY_CONFIG, data=config),
         ],
         className="playback",
     )
@@ -113,6 +133,11 @@ def panels(state: ViewState, settings) -> list:
                 ),
             ],
             className="panel table",
+            # Column names for the cards a phone shows instead of rows (explorer.css).
+            style={
+                f"--col-{c}": json.dumps(t(f"col.{c}", lang) + ":", ensure_ascii=False)
+                for c in TABLE_COLUMNS
+            },
         ),
         html.Section(
             [
