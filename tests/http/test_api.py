@@ -161,3 +161,123 @@ def test_security_and_framing_headers(server):
     assert explorer["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors *" in embed["Content-Security-Policy"]
     assert "X-Frame-Options" not in embed
+
+
+# -- oEmbed: the page's title, a height that fits, the resize script, a thumbnail ------------
+
+
+def _story_file():
+    import yaml
+
+    from geo.paths import bundled_data_dir
+
+    path = sorted((bundled_data_dir() / "stories").glob("*.yaml"))[0]
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _oembed(server, url, **params):
+    query = urllib.parse.urlencode({"url": url, **params})
+    status, _, body = get(server, f"/oembed?{query}")
+    assert status == 200, body
+    return json.loads(body)
+
+
+def test_oembed_gives_the_story_title_in_its_language(server):
+    story = _story_file()
+    slug = story["slug"]
+    doc = _oembed(server, f"{server}/story/{slug}")
+    assert doc["title"] == story["title"]["en"]
+    assert f'title="{story["title"]["en"]}"' in doc["html"]
+    assert _oembed(server, f"{server}/story/{slug}?lang=de")["title"] == story["title"]["de"]
+    assert _oembed(server, f"{server}/embed/story/{slug}")["title"] == story["title"]["en"]
+    view = _oembed(server, f"{server}/?{OCTOBER}&regions=UA-14")
+    assert view["title"] == "Donetsk Oblast, 1–31 October 2024"
+    assert view["provider_name"] == "Frontline" and view["provider_url"] == f"{server}/"
+
+
+def test_oembed_height_fits_the_page_and_its_width(server):
+    from dashboard.http import EMBED_HEIGHTS, embed_height
+
+    slug = _story_file()["slug"]
+    story = _oembed(server, f"{server}/story/{slug}")
+    view = _oembed(server, f"{server}/?{OCTOBER}")
+    assert story["width"] == view["width"] == 800
+    assert (
+        story["height"] == embed_height("story", 800) > view["height"] == embed_height("embed", 800)
+    )
+    # Narrower: the page is taller, and the story at a phone's width taller than 3,000 px.
+    narrow = _oembed(server, f"{server}/story/{slug}", maxwidth="320")
+    assert narrow["width"] == 320 and narrow["height"] == EMBED_HEIGHTS["story"][0][1] > 3000
+    assert _oembed(server, f"{server}/?{OCTOBER}", maxwidth="400")["height"] > view["height"]
+    # maxheight is a ceiling, not a size.
+    capped = _oembed(server, f"{server}/story/{slug}", maxheight="900")
+    assert capped["height"] == 900
+    assert f'height="{capped["height"]}"' in capped["html"]
+
+
+def test_oembed_html_loads_the_resize_script_after_the_iframe(server):
+    doc = _oembed(server, f"{server}/?{OCTOBER}")
+    iframe, _, script = doc["html"].partition("</iframe>")
+    assert iframe.startswith("<iframe ") and "data-frontline-embed" in iframe
+    assert script.strip() == f'<script src="{server}/assets/embed.js" async></script>'
+    status, headers, _ = get(server, "/assets/embed.js")
+    assert status == 200 and "javascript" in headers["Content-Type"]
+
+
+def test_oembed_thumbnail_is_the_views_picture(server):
+    from PIL import Image
+
+    doc = _oembed(server, f"{server}/?{OCTOBER}&regions=UA-14&lang=de")
+    assert doc["thumbnail_url"].startswith(f"{server}/api/v1/map.png?")
+    assert "regions=UA-14" in doc["thumbnail_url"] and "lang=de" in doc["thumbnail_url"]
+    assert doc["thumbnail_width"] <= doc["width"]
+    status, headers, body = get(server, doc["thumbnail_url"][len(server) :])
+    assert status == 200 and headers["Content-Type"] == "image/png"
+    size = Image.open(io.BytesIO(body)).size
+    assert size == (doc["thumbnail_width"], doc["thumbnail_height"])
+    # A thumbnail respects maxwidth and maxheight, or there is none.
+    small = _oembed(server, f"{server}/?{OCTOBER}", maxwidth="400")
+    assert "thumbnail_url" not in small or small["thumbnail_width"] <= 400
+    low = _oembed(server, f"{server}/?{OCTOBER}", maxheight="300")
+    assert "thumbnail_url" not in low or low["thumbnail_height"] <= 300
+
+
+def test_embed_js_sets_heights_above_4000_px_from_its_own_frames_only(server, tmp_path):
+    """The script oEmbed's html loads, run by Node against a stand-in for the host page."""
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    _, _, script = get(server, "/assets/embed.js")
+    harness = tmp_path / "run.js"
+    harness.write_text(
+        """
+const listeners = [];
+const frame = {src: "https://maps.example/embed", contentWindow: {}, style: {},
+               setAttribute(k, v) { this[k] = v; }};
+global.window = {addEventListener: (t, f) => listeners.push(f),
+                 location: {href: "https://news.example/article"}};
+global.document = {querySelectorAll: () => [frame]};
+require(process.argv[2]);
+const send = (origin, source, height) =>
+  listeners.forEach(f => f({origin, source, data: {type: "frontline:height", height}}));
+const out = {};
+send("https://maps.example", frame.contentWindow, 4267); out.tall = frame.style.height;
+send("https://maps.example", frame.contentWindow, 1e9); out.huge = frame.style.height;
+send("https://evil.example", frame.contentWindow, 900); out.other_origin = frame.style.height;
+send("https://maps.example", {}, 900); out.other_window = frame.style.height;
+send("https://maps.example", frame.contentWindow, NaN); out.nan = frame.style.height;
+console.log(JSON.stringify(out));
+"""
+    )
+    (tmp_path / "embed.js").write_bytes(script)
+    done = subprocess.run(
+        [node, str(harness), str(tmp_path / "embed.js")], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["tall"] == "4267px"  # the story at 320 px wide is no longer cut at 4,000
+    assert out["huge"] == "20000px"
+    assert out["other_origin"] == out["other_window"] == out["nan"] == "20000px"

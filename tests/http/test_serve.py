@@ -13,4 +13,4 @@ def test_root_serves_the_app(server):
     with urllib.request.urlopen(server + "/") as resp:
         body = resp.read().decode()
     assert resp.status == 200
-    assert "<title>Frontline</title>" in body
+    assert "<title>Frontline – map of the war in Ukraine</title>" in body

@@ -210,8 +210,11 @@ def test_oembed(server, data):
     status, body = check(server, "/oembed", pairs, implied={"url"})
     if status == 200:
         doc = json.loads(body)
-        assert 1 <= doc["width"] <= 1200 and 1 <= doc["height"] <= 2000
-        assert "<script" not in doc["html"]
+        assert 1 <= doc["width"] <= 1200 and 1 <= doc["height"] <= 20_000
+        # One script only: Frontline's own resize script, never anything from the request.
+        iframe, _, script = doc["html"].partition("\n")
+        assert "<script" not in iframe
+        assert script == f'<script src="{server}/assets/embed.js" async></script>'
 
 
 def test_an_overlong_request_line_is_414_not_500(server):
