@@ -53,6 +53,8 @@ class Claim:
     layer: str
     direction: str
     claimed_by: str
+    #: ``claimed_by`` in German, when the claim's file gives it (else the English is shown).
+    claimed_by_de: str = ""
     data_source: str = ""
     publication: str = ""
     title: str = ""
@@ -162,6 +164,7 @@ def _parse_claim(item, path: Path, position: int, regions: Regions | None) -> Cl
         layer=text("layer", LAYERS),
         direction=text("direction", DIRECTIONS),
         claimed_by=text("claimed_by"),
+        claimed_by_de=text("claimed_by_de"),
         data_source=text("data_source"),
         publication=text("reported_in.publication", None, reported, "publication"),
         title=text("reported_in.title", None, reported, "title"),

@@ -7,11 +7,11 @@ in both."""
 
 from __future__ import annotations
 
-from dash import Input, Output, html
+from dash import Input, Output, State, html
 
 from dashboard import ids
 from dashboard.claims_text import verdict_text
-from dashboard.formatting import fmt_date_range, fmt_km2
+from dashboard.formatting import fmt_date, fmt_date_range, fmt_km2
 from dashboard.i18n import t
 from geo.claims import check_claim, load_claims
 from geo.errors import FrontlineError
@@ -55,51 +55,58 @@ def claim_records(scope) -> dict:
     return {"ok": True, "provenance": prov, "claims": records}
 
 
-def claims_panel(scope, lang: str) -> list:
-    """A card per claim: reported figure, data for its region and for Ukraine, verdict."""
-    checks = claim_checks(scope)
+def claims_panel(scope, lang: str, only: tuple[str, ...] | None = None) -> list:
+    """A card per claim (``only``: these claim ids, e.g. a story's): reported figure, data
+    for its region and for Ukraine, verdict, and where the figure was published."""
+    checks = [c for c in claim_checks(scope) if only is None or c[0].id in only]
     if not checks:
         return [html.P(t("claims.none", lang))]
-    cards = []
-    for claim, check, error in checks:
-        period = fmt_date_range(claim.period_start, claim.period_end, lang)
-        # The headline it was published under, else who claimed it.
-        title = html.H3(f"{claim.title or claim.claimed_by or claim.id} · {period}")
-        reported = f"{fmt_km2(claim.figure_km2, lang)} ({claim.claimed_by})"
-        if check is None:
-            rows = [(t("claims.reported", lang), reported)]
-            verdict = t("claims.unchecked", lang, reason=error)
-        else:
-            region = check.region_name.get(lang) or claim.region or ""
-            rows = [
-                (t("claims.reported", lang), reported),
-                (
-                    f"{t('claims.region', lang)}: {region}",
-                    fmt_km2(check.region_km2, lang) if check.region_km2 is not None else "–",
-                ),
-                (t("claims.all", lang), fmt_km2(check.all_km2, lang)),
-            ]
-            verdict = verdict_text(check, lang)
-        cards.append(
-            html.Article(
-                [
-                    title,
-                    html.Dl([el for k, v in rows for el in (html.Dt(k), html.Dd(v))]),
-                    html.P(
-                        [html.Strong(t("claims.verdict", lang) + ": "), verdict],
-                        className="verdict",
-                    ),
-                ],
-                className="claim",
-                id=f"claim-{claim.id}",
+    return [_card(claim, check, error, lang) for claim, check, error in checks]
+
+
+def _card(claim, check, error, lang: str) -> html.Article:
+    period = fmt_date_range(claim.period_start, claim.period_end, lang)
+    region = (check.region_name.get(lang) if check else None) or claim.region
+    where = region or t("claims.ukraine", lang)
+    # Named by what was claimed, in the page's language: the headline it was published
+    # under is in the article's language and goes to the source line.
+    title = html.H3(f"{fmt_km2(claim.figure_km2, lang)} · {where} · {period}")
+    basis = (claim.claimed_by_de if lang == "de" else "") or claim.claimed_by
+    rows = [(t("claims.reported", lang), f"{fmt_km2(claim.figure_km2, lang)} ({basis})")]
+    if check is None:
+        verdict = t("claims.unchecked", lang, reason=error)
+    else:
+        if claim.region:
+            region_km2 = check.region_km2
+            rows.append((f"{t('claims.region', lang)}: {region}",
+                         fmt_km2(region_km2, lang) if region_km2 is not None else "–"))  # fmt: skip
+        rows.append((t("claims.all", lang), fmt_km2(check.all_km2, lang)))
+        verdict = verdict_text(check, lang)
+    parts = [
+        title,
+        html.Dl([el for k, v in rows for el in (html.Dt(k), html.Dd(v))]),
+        html.P([html.Strong(t("claims.verdict", lang) + ": "), verdict], className="verdict"),
+    ]
+    if claim.publication:
+        source = claim.publication
+        if claim.published:
+            source += ", " + fmt_date(claim.published.isoformat(), lang)
+        if claim.title:
+            quoted = f"„{claim.title}“" if claim.quote_lang == "de" else f"“{claim.title}”"
+            source += f": {quoted}"
+        if claim.quote_lang and claim.quote_lang != lang:
+            source += " " + t(
+                "claims.in_language", lang, language=t(f"language.{claim.quote_lang}", lang)
             )
-        )
-    return cards
+        parts.append(html.P(t("claims.published", lang, source=source), className="note"))
+    return html.Article(parts, className="claim", id=f"claim-{claim.id}")
 
 
 def register(app, rt) -> None:
     """Attach the claims callback (depends only on the language)."""
 
-    @app.callback(Output(ids.CLAIMS, "children"), Input(ids.UI, "data"))
-    def update_claims(ui):
-        return claims_panel(rt.scope(session=False), (ui or {}).get("lang", "en"))
+    @app.callback(Output(ids.CLAIMS, "children"), Input(ids.UI, "data"), State(ids.PAGE, "data"))
+    def update_claims(ui, page):
+        # A story's page checks the story's claims; the explorer all of them.
+        only = tuple(page["claims"]) if page and "claims" in page else None
+        return claims_panel(rt.scope(session=False), (ui or {}).get("lang", "en"), only)
