@@ -72,6 +72,13 @@ def create_app(settings: Settings | None = None, store=None) -> Dash:
 
     app.layout = serve_layout
     _register_callbacks(app, rt)
+    from dashboard.meta import install_page_meta
+    from dashboard.picture import register_picture_routes
+    from dashboard.poster import register_poster
+
+    install_page_meta(app, rt)
+    register_picture_routes(app.server, rt)
+    register_poster(app.server, rt)
     configure_sessions(app.server, settings, store.user_dir)
     _register_http(app.server, rt)
     # dashboard.serving closes the store's connections before gunicorn forks workers.
@@ -159,9 +166,10 @@ def _register_http(server, rt: Runtime) -> None:
             path = ""
         if "/story/" in path and resolve(path, rt.scope(session=False)).kind == "missing":
             return error_response(f"url: no such story: {path}", 404, "url")
+        # With the runtime: the page's real title and its picture as the thumbnail.
         return oembed_response(
             flask.request.host_url, args.get("maxwidth"), args.get("maxheight"),
-            args.get("format", "json"),
+            args.get("format", "json"), rt=rt,
         )  # fmt: skip
 
 
@@ -190,28 +198,48 @@ def _page_url(request) -> tuple[str, str]:
     return request.path, request.query_string.decode("utf-8", "replace")
 
 
+#: Query parameter of an embed that asks for the interactive page, not its picture.
+LIVE = "live"
+
+
+def page_view(path: str, search: str, lang: str, rt: Runtime):
+    """``(page, state, errors)`` of the page at ``path``: the view of ``search`` over the
+    page's defaults (a story's dates and camera), and the messages about ignored params."""
+    from dashboard.pages.routes import resolve
+
+    shared = rt.scope(session=False)
+    page = resolve(path, shared)
+    given = [(k, v) for k, v in parse_qsl(search.lstrip("?")) if k != LIVE]
+    merged = "?" + urlencode({**page.defaults, **dict(given)})
+    state, errors = parse_search(merged, lang=lang, basemap=rt.settings.basemap,
+                                 regions=shared.data.regions.codes)  # fmt: skip
+    return page, state, errors
+
+
 def page_layout(path: str, search: str, lang: str, rt: Runtime):
     """The layout of the page at ``path`` with the view of ``search`` over its defaults."""
-    from dashboard.pages.routes import resolve
-    from dashboard.pages.story import embed_footer, story_intro
+    from dashboard.pages.story import embed_footer, story_events, story_intro
 
     settings = rt.settings
-    page = resolve(path, rt.scope(session=False))
-    merged = "?" + urlencode({**page.defaults, **dict(parse_qsl(search.lstrip("?")))})
-    state, errors = parse_search(merged, lang=lang, basemap=settings.basemap)
+    page, state, errors = page_view(path, search, lang, rt)
     if page.kind == "missing":
         errors = [t("error.page", state.lang, path=path), *errors]
         return explorer.layout(state, rt.scope(), settings, errors)
     mode = "embed" if page.embedded else page.kind
     scope = rt.scope(session=not page.embedded)
-    intro = story_intro(page.story, state.lang) if page.story is not None else None
+    story = page.story
+    intro = story_intro(story, state.lang) if story is not None else None
+    events = story_events(story, state.lang) if story is not None else None
     footer = None
     if page.embedded:
-        full = f"/story/{page.story.slug}" if page.story is not None else "/"
-        params = state.to_params()
-        params.pop("views", None)
-        footer = embed_footer(state.lang, full, params)
-    return explorer.layout(state, scope, settings, errors, mode=mode, intro=intro, footer=footer)
+        footer = embed_footer(state.lang, full_path(page), state)
+    return explorer.layout(state, scope, settings, errors, mode=mode, intro=intro,
+                           footer=footer, story=story, story_events=events)  # fmt: skip
+
+
+def full_path(page) -> str:
+    """The explorer page an embed is a view of (``/`` or the story's page)."""
+    return f"/story/{page.story.slug}" if page.story is not None else "/"
 
 
 def _register_callbacks(app, rt: Runtime) -> None:

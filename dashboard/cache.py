@@ -234,7 +234,8 @@ class RedisCache:
         value = self._get(rkey)
         if value is not None:
             return value
-        if not self._claim(rkey):
+        claimed = self._claim(rkey)
+        if not claimed:
             # Another worker computes it: wait for its result rather than doing it twice.
             deadline = time.monotonic() + self.wait
             while time.monotonic() < deadline and self._up():
@@ -242,13 +243,16 @@ class RedisCache:
                 value = self._get(rkey)
                 if value is not None:
                     return value
-        value = compute()
-        self._set(rkey, value)
         try:
-            if self._up():
-                self.client.delete(rkey + ":lock")
-        except self._errors as exc:
-            self._failed(exc)
+            value = compute()
+            self._set(rkey, value)
+        finally:
+            # Released even when compute raises: others must not wait out the lock's TTL.
+            try:
+                if claimed and self._up():
+                    self.client.delete(rkey + ":lock")
+            except self._errors as exc:
+                self._failed(exc)
         return value
 
     def get_or_compute(self, key, compute: Callable, *, shared: bool = True):

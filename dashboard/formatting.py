@@ -58,7 +58,10 @@ def fmt_int(value: int | None, lang: str = "en") -> str:
 
 
 def fmt_km2(value: float | None, lang: str = "en", sign: bool = False) -> str:
-    """An area: ``"1,234.5 km²"`` / ``"1.234,5 km²"``."""
+    """An area: ``"1,234.5 km²"`` / ``"1.234,5 km²"``; nothing at all is ``"0 km²"`` (not
+    "0.0", which reads as a measured sliver)."""
+    if value is not None and abs(value) < 0.05:
+        return "0 km²"
     return f"{fmt_number(value, lang, 1, sign)} km²"
 
 

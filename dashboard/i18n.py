@@ -50,6 +50,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "timeline.events": {"en": "Events", "de": "Ereignisse"},
     "timeline.km2": {"en": "km² gained/lost", "de": "km² gewonnen/verloren"},
     "timeline.net": {"en": "Net km²", "de": "Netto km²"},
+    # The timeline's km² row over a stretch without a map of control ({date}: formatted).
+    "timeline.no_map_before": {
+        "en": "No map of control before {date}",
+        "de": "Keine Karte der Kontrolle vor dem {date}",
+    },
+    "timeline.no_map_after": {
+        "en": "No map of control after {date}",
+        "de": "Keine Karte der Kontrolle nach dem {date}",
+    },
+    "timeline.maps": {
+        "en": "Maps of {first} and {last} ({source})",
+        "de": "Karten vom {first} und {last} ({source})",
+    },
     # Page chrome and controls.
     "app.title": {"en": "Frontline", "de": "Frontline"},
     "app.tagline": {
@@ -142,6 +155,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "claims.all": {"en": "Data, all of Ukraine", "de": "Daten, ganze Ukraine"},
     "claims.verdict": {"en": "Verdict", "de": "Urteil"},
     "claims.none": {"en": "No claims bundled.", "de": "Keine Angaben hinterlegt."},
+    "claims.ukraine": {"en": "all of Ukraine", "de": "ganze Ukraine"},
+    "claims.published": {"en": "Published in {source}", "de": "Veröffentlicht in {source}"},
+    "claims.in_language": {"en": "(in {language})", "de": "(auf {language})"},
+    "language.de": {"en": "German", "de": "Deutsch"},
+    "language.en": {"en": "English", "de": "Englisch"},
+    "language.uk": {"en": "Ukrainian", "de": "Ukrainisch"},
+    "language.ru": {"en": "Russian", "de": "Russisch"},
+    "language.fr": {"en": "French", "de": "Französisch"},
     # Event details.
     "details.title": {"en": "Event details", "de": "Ereignisdetails"},
     "details.none": {
@@ -210,6 +231,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "error.title": {"en": "Something went wrong", "de": "Etwas ist schiefgelaufen"},
     "error.page": {"en": "No such page: {path}", "de": "Diese Seite gibt es nicht: {path}"},
     "error.to_map": {"en": "Go to the map", "de": "Zur Karte"},
+    "credit.front": {"en": "Front line: DeepStateMap", "de": "Frontverlauf: DeepStateMap"},
+    "credit.boundaries": {"en": "Boundaries: Natural Earth", "de": "Grenzen: Natural Earth"},
     # Datasets as sources.
     "dataset.ucdp": {
         "en": "UCDP GED 25.1 (random sample of 2,000 events)",
@@ -225,6 +248,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "dataset.user": {"en": "your dataset “{name}”", "de": "Ihr Datensatz „{name}“"},
     # Embeds, stories and sharing.
+    "poster.open": {"en": "Explore the interactive map", "de": "Interaktive Karte öffnen"},
     "embed.full": {
         "en": "Open the full view in Frontline",
         "de": "Vollansicht in Frontline öffnen",
@@ -273,6 +297,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Etwas ist schiefgelaufen (Anfrage {id}). Bitte erneut versuchen; wenn es "
         "wieder passiert, bitte die Anfragenummer nennen.",
     },
+    # The map-first layout: the key, the filters drawer, touch hints.
+    "key.title": {"en": "Key", "de": "Legende"},
+    "filters.open": {"en": "Filters", "de": "Filter"},
+    "filters.close": {"en": "Close", "de": "Schließen"},
+    "map.two_fingers": {
+        "en": "Use two fingers to move the map",
+        "de": "Mit zwei Fingern die Karte bewegen",
+    },
+    "side.title": {"en": "Figures and details", "de": "Zahlen und Details"},
     "claims.unchecked": {
         "en": "Not checked: {reason}",
         "de": "Nicht geprüft: {reason}",
@@ -284,6 +317,124 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Frontlinien-Daten: DeepStateMap (deepstatemap.live) · Ereignisse: UCDP GED 25.1 "
         "(CC BY 4.0) · Grenzen: Natural Earth · Orte: GeoNames (CC BY 4.0) · "
         "Luftalarme: Vadym Klymenko (MIT)",
+    },
+    # The static picture (dashboard/picture.py) and its key.
+    "layer.unknown_in_russia": {"en": "Grey zone in Russia", "de": "Graue Zone in Russland"},
+    "key.front_line": {"en": "Front line", "de": "Frontlinie"},
+    "key.selected": {"en": "Selected region", "de": "Ausgewählte Region"},
+    "picture.title": {"en": "Front line on {date}", "de": "Frontverlauf am {date}"},
+    "picture.title_events": {"en": "Events, {range}", "de": "Ereignisse, {range}"},
+    "picture.change": {
+        "en": "{range}, {where}: Russia gained {gained}, lost {lost}, net {net}",
+        "de": "{range}, {where}: Russland gewann {gained}, verlor {lost}, netto {net}",
+    },
+    "picture.nothing": {"en": "nothing", "de": "nichts"},
+    "picture.grouped": {
+        "en": "{n} events: where dots would overlap, one dot stands for all in a square of "
+        "{cell}°, in the colour of their most frequent type",
+        "de": "{n} Ereignisse: wo sich Punkte überdecken würden, steht ein Punkt für alle in "
+        "einem Quadrat von {cell}°, in der Farbe ihres häufigsten Typs",
+    },
+    "picture.attribution": {
+        "en": "Front line: DeepStateMap (deepstatemap.live) · Coasts and borders: Natural "
+        "Earth · Places: GeoNames (CC BY 4.0)",
+        "de": "Frontlinie: DeepStateMap (deepstatemap.live) · Küsten und Grenzen: Natural "
+        "Earth · Orte: GeoNames (CC BY 4.0)",
+    },
+    "picture.events_credit": {"en": "Events: {datasets}", "de": "Ereignisse: {datasets}"},
+    "picture.made_with": {"en": "Map: Frontline", "de": "Karte: Frontline"},
+    # Page titles, descriptions and previews (dashboard/meta.py, oEmbed).
+    "meta.title": {
+        "en": "Frontline – map of the war in Ukraine",
+        "de": "Frontline – Karte des Kriegs in der Ukraine",
+    },
+    "meta.ukraine": {"en": "War in Ukraine", "de": "Krieg in der Ukraine"},
+    "meta.events": {"en": "{n} events on the map.", "de": "{n} Ereignisse auf der Karte."},
+    "meta.image_alt": {"en": "Map: {title}", "de": "Karte: {title}"},
+    # Sub-event types in the event details (key: the stored English name). UCDP's
+    # types of violence (geo.ingest.ucdp):
+    "subtype.State-based conflict": {"en": "State-based conflict", "de": "Staatlicher Konflikt"},
+    "subtype.Non-state conflict": {"en": "Non-state conflict", "de": "Nichtstaatlicher Konflikt"},
+    "subtype.One-sided violence": {"en": "One-sided violence", "de": "Einseitige Gewalt"},
+    # ACLED's sub-event types:
+    "subtype.Armed clash": {"en": "Armed clash", "de": "Bewaffneter Zusammenstoß"},
+    "subtype.Government regains territory": {
+        "en": "Government regains territory",
+        "de": "Regierung gewinnt Gebiet zurück",
+    },
+    "subtype.Non-state actor overtakes territory": {
+        "en": "Non-state actor overtakes territory",
+        "de": "Nichtstaatlicher Akteur übernimmt Gebiet",
+    },
+    "subtype.Chemical weapon": {"en": "Chemical weapon", "de": "Chemiewaffe"},
+    "subtype.Air/drone strike": {"en": "Air/drone strike", "de": "Luft-/Drohnenangriff"},
+    "subtype.Suicide bomb": {"en": "Suicide bomb", "de": "Selbstmordanschlag"},
+    "subtype.Shelling/artillery/missile attack": {
+        "en": "Shelling/artillery/missile attack",
+        "de": "Beschuss/Artillerie-/Raketenangriff",
+    },
+    "subtype.Remote explosive/landmine/IED": {
+        "en": "Remote explosive/landmine/IED",
+        "de": "Ferngezündeter Sprengsatz/Landmine/USBV",
+    },
+    "subtype.Grenade": {"en": "Grenade", "de": "Granate"},
+    "subtype.Sexual violence": {"en": "Sexual violence", "de": "Sexuelle Gewalt"},
+    "subtype.Attack": {"en": "Attack", "de": "Angriff"},
+    "subtype.Abduction/forced disappearance": {
+        "en": "Abduction/forced disappearance",
+        "de": "Entführung/Verschwindenlassen",
+    },
+    "subtype.Peaceful protest": {"en": "Peaceful protest", "de": "Friedlicher Protest"},
+    "subtype.Protest with intervention": {
+        "en": "Protest with intervention",
+        "de": "Protest mit Eingreifen",
+    },
+    "subtype.Excessive force against protesters": {
+        "en": "Excessive force against protesters",
+        "de": "Übermäßige Gewalt gegen Protestierende",
+    },
+    "subtype.Violent demonstration": {
+        "en": "Violent demonstration",
+        "de": "Gewaltsame Demonstration",
+    },
+    "subtype.Mob violence": {"en": "Mob violence", "de": "Gewalt einer Menschenmenge"},
+    "subtype.Agreement": {"en": "Agreement", "de": "Vereinbarung"},
+    "subtype.Arrests": {"en": "Arrests", "de": "Festnahmen"},
+    "subtype.Change to group/activity": {
+        "en": "Change to group/activity",
+        "de": "Veränderung einer Gruppe/Aktivität",
+    },
+    "subtype.Disrupted weapons use": {
+        "en": "Disrupted weapons use",
+        "de": "Vereitelter Waffeneinsatz",
+    },
+    "subtype.Headquarters or base established": {
+        "en": "Headquarters or base established",
+        "de": "Hauptquartier oder Stützpunkt errichtet",
+    },
+    "subtype.Looting/property destruction": {
+        "en": "Looting/property destruction",
+        "de": "Plünderung/Sachbeschädigung",
+    },
+    "subtype.Non-violent transfer of territory": {
+        "en": "Non-violent transfer of territory",
+        "de": "Gewaltlose Gebietsübergabe",
+    },
+    "subtype.Other": {"en": "Other", "de": "Sonstiges"},
+    # Playback (assets/playback.js): while the frames load, and why it steps coarser than
+    # asked ({n}: the most steps a playback takes; {k}: months a step).
+    "play.loading": {"en": "Preparing the frames…", "de": "Bilder werden vorbereitet…"},
+    "play.coarse.week": {
+        "en": "by week: more than {n} days",
+        "de": "wochenweise: mehr als {n} Tage",
+    },
+    "play.coarse.month": {
+        "en": "by month: more than {n} weeks",
+        "de": "monatsweise: mehr als {n} Wochen",
+    },
+    "play.coarse.months": {
+        "en": "every {k} months: more than {n} months",
+        "de": "alle {k} Monate: mehr als {n} Monate",
     },
 }
 

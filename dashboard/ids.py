@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 URL = "url"
-RELOAD = "reload"  # a second Location with refresh=True: a language change re-renders the page
+#: A URL the browser goes to (a language change re-renders the page in the new language).
+NAVIGATE = "navigate"
+#: A query string that replaces the current history entry (a pan of the map: no new entry).
+URL_REPLACE = "url-replace"
+#: Where the map should move (an event picked in the table): {lat, lon, z}.
+FOCUS = "map-focus"
 STATE = "view-state"
 #: Language and theme only: what the panels that ignore the filters listen to.
 UI = "ui-state"
@@ -30,6 +35,11 @@ THEME = "theme"
 BASEMAP = "basemap"
 
 MAP = "map"
+MAP_LEGEND = "map-legend"
+MAP_SCALE = "map-scale"
+FILTERS_PANEL = "filters-panel"
+FILTERS_TOGGLE = "filters-toggle"
+FILTERS_CLOSE = "filters-close"
 TIMELINE = "timeline"
 FIGURES = "figures"
 CLAIMS = "claims"
@@ -57,3 +67,8 @@ MAP_KEY = "map-key"
 SHARE_LINK = "share-link"
 SHARE_IFRAME = "share-iframe"
 SHARE_DOWNLOADS = "share-downloads"
+# Playback in the browser (assets/playback.js): what it asks the server for, the frames of
+# the period it steps through, and its texts in the page's language and the ids it drives.
+PLAY_REQUEST = "play-request"
+PLAY_FRAMES = "play-frames"
+PLAY_CONFIG = "play-config"

@@ -9,7 +9,7 @@ spelling of :class:`geo.query.Query` (``from``, ``to``, ``datasets``, ``types``,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields, replace
 from urllib.parse import parse_qsl, urlencode
 
@@ -21,6 +21,7 @@ __all__ = [
     "BASEMAPS",
     "BY_CHOICES",
     "DEFAULT_FROM",
+    "DEFAULT_STORY_EMBED_VIEWS",
     "DEFAULT_TO",
     "LAYER_CHOICES",
     "THEMES",
@@ -41,6 +42,8 @@ BY_CHOICES = ("day", "week", "month")
 #: Parts an embed can show (``views=map,timeline,figures``); the explorer shows them all.
 VIEW_CHOICES = ("map", "timeline", "figures", "claims", "details", "table")
 DEFAULT_EMBED_VIEWS = ("map", "timeline", "figures")
+#: A story's embed: the map and the figure check, then the article's events.
+DEFAULT_STORY_EMBED_VIEWS = ("map", "claims")
 THEMES = ("light", "dark")
 #: Basemaps a view may name: the bundled offline outlines, or a MapLibre style that needs no
 #: key. Anything else in a link is refused (and never copied into a share link or an iframe).
@@ -119,6 +122,9 @@ class ViewState:
         """JSON-ready form for a ``dcc.Store`` (dates as ISO strings)."""
         # Shallow: every field is immutable (asdict's deep copy cost ~1 ms a filter change).
         d = {f.name: getattr(self, f.name) for f in fields(self)}
+        for k, v in d.items():
+            if isinstance(v, tuple):
+                d[k] = list(v)  # as the Store gives it back, so stored and new compare equal
         d["date_from"] = self.date_from.isoformat()
         d["date_to"] = self.date_to.isoformat()
         return d
@@ -145,11 +151,17 @@ class ViewState:
     # -- parsing -----------------------------------------------------------------------
     @classmethod
     def from_params(
-        cls, params: Mapping[str, str], *, lang: str = "en", basemap: str = "offline"
+        cls,
+        params: Mapping[str, str],
+        *,
+        lang: str = "en",
+        basemap: str = "offline",
+        regions: Collection[str] | None = None,
     ) -> ViewState:
         """Parse URL parameters strictly: the first bad one raises
         :class:`~geo.errors.FrontlineError` naming it. ``lang``/``basemap`` are the defaults
-        used when the URL has none (from Accept-Language and the settings)."""
+        used when the URL has none (from Accept-Language and the settings); ``regions``, when
+        given, are the known region codes (an unknown one is an error naming it)."""
         get = params.get
         merged = {"from": DEFAULT_FROM.isoformat(), "to": DEFAULT_TO.isoformat(), **params}
         if not get("from") and get("to"):
@@ -157,6 +169,13 @@ class ViewState:
         query = Query.from_params(merged)
         if query.date_from is None or query.date_to is None:
             raise FrontlineError("from/to: both dates are needed", param="from")
+        unknown = [c for c in query.regions if regions is not None and c not in regions]
+        if unknown:
+            raise FrontlineError(
+                f"regions: unknown region {', '.join(unknown)}: expected ISO 3166-2 codes such "
+                "as UA-14 (Donetsk)",
+                param="regions",
+            )
         return cls(
             date_from=query.date_from,
             date_to=query.date_to,
@@ -179,20 +198,35 @@ class ViewState:
 
 
 def parse_search(
-    search: str | None, *, lang: str = "en", basemap: str = "offline"
+    search: str | None,
+    *,
+    lang: str = "en",
+    basemap: str = "offline",
+    regions: Collection[str] | None = None,
 ) -> tuple[ViewState, list[str]]:
     """Parse a query string leniently: each bad parameter is dropped and its error message
-    returned, so a mistyped link still opens a page that says what was wrong."""
+    returned, so a mistyped link still opens a page that says what was wrong (``regions``:
+    the known region codes, see :meth:`ViewState.from_params`)."""
     params = dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=True))
     errors: list[str] = []
+    dropped_date = False
     for _ in range(len(params) + 2):
         try:
-            return ViewState.from_params(params, lang=lang, basemap=basemap), errors
+            return ViewState.from_params(params, lang=lang, basemap=basemap,
+                                         regions=regions), errors  # fmt: skip
         except FrontlineError as exc:
-            errors.append(str(exc))
             bad = exc.param if exc.param in params else None
-            if bad is None:
-                # An error in the pair of dates (to before from): drop both.
+            lone = ("from" in params) != ("to" in params)
+            if dropped_date and lone and exc.param in ("to", "from"):
+                # One date left after the other was dropped: it cannot stand alone (or
+                # clashes with the other's default), so drop it too, with no message about
+                # a date the reader never wrote.
+                params.pop("from", None), params.pop("to", None)
+                continue
+            errors.append(str(exc))
+            if bad is None or (bad == "to" and _is_iso_date(params.get("to"))):
+                # A well-formed "to" refused is an order error (to before from): drop the
+                # pair, else the default of the other date makes a second, confusing error.
                 bad_keys = [k for k in ("from", "to") if k in params] or list(params)[:1]
             elif bad in ("lat", "lon", "z"):
                 bad_keys = ["lat", "lon", "z"]  # a position is all three or nothing
@@ -200,7 +234,16 @@ def parse_search(
                 bad_keys = [bad]
             for k in bad_keys:
                 params.pop(k, None)
+            dropped_date = dropped_date or bool({"from", "to"} & set(bad_keys))
     return ViewState(lang=lang, basemap=basemap), errors
+
+
+def _is_iso_date(value: str | None) -> bool:
+    try:
+        dt.date.fromisoformat(value or "")
+    except ValueError:
+        return False
+    return True
 
 
 #: View parameters that are not event filters (checked by :func:`check_view_params`).

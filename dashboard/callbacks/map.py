@@ -13,13 +13,17 @@ keeps the reader's camera across redraws.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
+import numpy as np
 import shapely
 from dash import Patch, no_update
 
+from dashboard.callbacks.table import region_names
 from dashboard.callbacks.wire import plain
-from dashboard.figures.events import bins_trace
-from dashboard.figures.geometry import tolerance_for_zoom
+from dashboard.figures.basemap import base_geometry, label_sources
+from dashboard.figures.events import bins_trace, selected_trace
+from dashboard.figures.geometry import layer_index, tolerance_for_zoom
 from dashboard.figures.map import (
     DEFAULT_CENTER,
     DEFAULT_ZOOM,
@@ -28,13 +32,15 @@ from dashboard.figures.map import (
     event_slots,
     event_traces,
 )
-from dashboard.formatting import fmt_int
+from dashboard.figures.palette import EVENT_TYPE_COLOURS
+from dashboard.formatting import fmt_int, fmt_km2
 from dashboard.i18n import t
 from dashboard.scope import Scope
 from dashboard.state import ViewState
 from dashboard.view import compute_view, view_alerts, view_change, view_snapshots
-from geo import aggregate, gazetteer
+from geo import aggregate
 from geo.errors import FrontlineError
+from geo.labels import label_tiers
 
 __all__ = [
     "MAX_DRAWN",
@@ -63,8 +69,8 @@ MAX_DRAWN = 5_000
 # The largest map the layouts show, in CSS pixels: the visible box is taken this big so a
 # wide screen never misses events at its edges.
 _VIEW_PX = (1600, 1000)
-_MARKER_COLUMNS = ("event_id", "date", "event_type", "location", "admin1", "geo_precision",
-                   "fatalities", "lon", "lat")  # fmt: skip
+_MARKER_COLUMNS = ("event_id", "date", "event_type", "location", "admin1", "country",
+                   "geo_precision", "fatalities", "lon", "lat")  # fmt: skip
 
 
 def visible_bbox(viewport: dict | None):
@@ -115,18 +121,49 @@ def event_layer(
 ) -> list:
     """The event traces for ``state`` at ``viewport``: markers for the events in the
     visible box when there are at most ``max_points``, else one trace of square bins
-    over all filtered events (their counts add up to the filtered total)."""
+    over all filtered events (their counts add up to the filtered total); and a ring
+    under the open event (``state.event``)."""
     key = render_key(scope, state, viewport, max_points)
+    ring = _selected(scope, state.event)
     if key[0] == "none":
-        return []
+        return ring
     pos = compute_view(scope, state)["positions"]
     cols, lang = scope.data.columns, state.lang
     if key[0] == "points":
         vis = cols.in_bbox(pos, key[1]) if key[1] else pos
         # The compact rows with what the markers and hovers show: no geometry is built.
         rows = scope.data.rows(vis, _MARKER_COLUMNS)
-        return event_traces(rows, lang, lambda k: t(k, lang))
-    return [bins_trace(cols.x[pos], cols.y[pos], key[1], lang, lambda k: t(k, lang))]
+        names = scope.data.derived(
+            ("region-names", lang), lambda: region_names(scope.data.regions, lang)
+        )
+        return [*ring, *event_traces(rows, lang, lambda k: t(k, lang), region_names=names)]
+    return [*ring, bins_trace(cols.x[pos], cols.y[pos], key[1], lang, lambda k: t(k, lang))]
+
+
+def _selected(scope: Scope, event_id: str | None) -> list[dict]:
+    row = scope.data.event(event_id) if event_id else None
+    if row is None:
+        return []
+    return [selected_trace(row.geometry.x, row.geometry.y, str(row["event_id"]))]
+
+
+def drawn_kinds(scope: Scope, state: ViewState, viewport: dict | None) -> set[str]:
+    """The kinds of event marks the map draws for ``state`` (for its key): the event types
+    of the markers in view and ``region_level``, or ``bins``."""
+    key = render_key(scope, state, viewport)
+    if key[0] == "none":
+        return set()
+    if key[0] == "bins":
+        return {"bins"}
+    cols = scope.data.columns
+    pos = compute_view(scope, state)["positions"]
+    vis = cols.in_bbox(pos, key[1]) if key[1] else pos
+    exact = vis[cols.precision[vis] < 3]
+    kinds = {str(cols.types[c]) for c in np.unique(cols.event_type[exact]) if c >= 0}
+    kinds = {k if k in EVENT_TYPE_COLOURS else "other" for k in kinds}
+    if (cols.precision[vis] >= 3).any():
+        kinds.add("region_level")
+    return kinds
 
 
 def base_key(scope: Scope, state: ViewState, viewport: dict | None) -> str:
@@ -141,27 +178,87 @@ def base_key(scope: Scope, state: ViewState, viewport: dict | None) -> str:
                  tolerance_for_zoom(zoom)))  # fmt: skip
 
 
-def base_layers(scope: Scope, state: ViewState) -> dict:
+def base_layers(scope: Scope, state: ViewState, zoom: float | None = None) -> dict:
     """What the map draws besides the events, as build_map's arguments: control at the end
-    of the period, the period's gains and losses, borders, labels, alert hours. Needs no
-    event (so the server can prepare the default view while the events load)."""
+    of the period, the period's gains and losses with their km² label, the basemap and the
+    place labels of this zoom, the selected regions, alert hours."""
     layers = state.layers
     snapshots = view_snapshots(scope, state)
     territory = {k: s.geometry for k, s in snapshots.items()} if "territory" in layers else {}
     change = view_change(scope, state, state.regions) if "changes" in layers else None
     if isinstance(change, FrontlineError):
         change = None
-    regions = scope.data.regions
-    admin1 = regions.admin1
-    places = scope.data.places
+    data = scope.data
+    regions = data.regions
+    selected = None
+    if state.regions and set(state.regions) <= set(regions.codes):
+        selected = regions.geometry(state.regions)
     return {
         "territory": territory,
         "gained": change.gained if change is not None else _EMPTY,
         "lost": change.lost if change is not None else _EMPTY,
-        "admin1": admin1 if "borders" in layers else admin1.iloc[0:0],
-        "countries": regions.countries,
-        "labels": scope.data.derived(("labels",), lambda: gazetteer.labels(places, limit=200)),
+        "base": basemap_of(data, "borders" in layers),
+        "admin1": regions.admin1,
+        "selected": selected,
+        "change_label": change_label(change, state.lang),
     }
+
+
+def basemap_of(data, borders: bool = True):
+    """The basemap geometry of a data version (derived once per version)."""
+    base = data.derived(("basemap",), lambda: base_geometry(data.regions, data.basemap))
+    return base if borders else replace(base, admin1=None)
+
+
+#: Labels are sent for the visible box and this much around it (a share of its size), on a
+#: grid of whole degrees, so pans within it need nothing new; never beyond the region the
+#: map is about (a country-wide view does not need Beijing's name).
+_LABEL_MARGIN = 0.25
+_LABEL_REGION = (14.0, 38.0, 60.0, 62.0)
+
+
+def labels_box(viewport: dict | None) -> tuple[float, float, float, float]:
+    """The box whose places are labelled for ``viewport``."""
+    bbox = visible_bbox(viewport) or visible_bbox(
+        {"lat": DEFAULT_CENTER[0], "lon": DEFAULT_CENTER[1], "z": DEFAULT_ZOOM}
+    )
+    west, south, east, north = bbox
+    dx, dy = (east - west) * _LABEL_MARGIN, (north - south) * _LABEL_MARGIN
+    w, s, e, n = _LABEL_REGION
+    return (
+        max(math.floor(west - dx), w),
+        max(math.floor(south - dy), s),
+        min(math.ceil(east + dx), e),
+        min(math.ceil(north + dy), n),
+    )
+
+
+def labels_key(state: ViewState, viewport: dict | None) -> tuple:
+    """What decides the place labels: language, the zoom level and the labelled box."""
+    zoom = (viewport or {}).get("z")
+    return (state.lang, math.floor(DEFAULT_ZOOM if zoom is None else float(zoom)),
+            labels_box(viewport))  # fmt: skip
+
+
+def label_layer_sources(scope: Scope, state: ViewState, viewport) -> dict[int, dict]:
+    """``{layer index: GeoJSON}`` of the place labels for ``viewport``."""
+    data = scope.data
+    tiers = data.derived(("label-tiers", state.lang), lambda: label_tiers(data.places, state.lang))
+    zoom = (viewport or {}).get("z")
+    sources = label_sources(tiers, zoom, labels_box(viewport))
+    return {layer_index(f"places.{i}"): src for i, src in enumerate(sources)}
+
+
+def change_label(change, lang: str) -> dict | None:
+    """Where and what the map writes about the period's gain: "+398.6 km²" beside the
+    largest piece of gained ground (None when nothing was gained)."""
+    if change is None or change.gained is None or change.gained.is_empty:
+        return None
+    parts = list(shapely.get_parts(change.gained))
+    largest = max(parts, key=lambda g: g.area)
+    point = largest.representative_point()
+    return {"lon": round(point.x, 4), "lat": round(point.y, 4),
+            "text": fmt_km2(change.gained_km2, lang, sign=True)}  # fmt: skip
 
 
 def base_figure(scope: Scope, state: ViewState, viewport: dict | None = None) -> dict:
@@ -174,14 +271,16 @@ def base_figure(scope: Scope, state: ViewState, viewport: dict | None = None) ->
         return build_map(
             events=None,
             event_data=[],
-            **base_layers(scope, state),
+            **base_layers(scope, state, zoom),
             alert_hours=alerts["hours"] if alerts else None,
             lang=state.lang,
             theme=state.theme,
             basemap=state.basemap,
             zoom=zoom,
-            selected_regions=state.regions,
             t=lambda key: t(key, state.lang),
+            # The reader's camera is kept until the regions change: then the map moves to
+            # them (the permalink callback sets the viewport that fits them).
+            uirevision="frontline-map|" + ",".join(state.regions),
         )
 
     return scope.cached(("map-base", base_key(scope, state, viewport)), compute)
@@ -202,13 +301,19 @@ def with_camera(figure: dict, viewport: dict | None) -> dict:
 
 
 def map_figure(scope: Scope, state: ViewState, viewport: dict | None = None) -> dict:
-    """The map figure for ``state``: :func:`base_figure` with the event slots filled, at
-    the request's camera."""
+    """The map figure for ``state``: :func:`base_figure` with the event slots and the
+    place labels filled, at the request's camera."""
     base = base_figure(scope, state, viewport)
     events = event_layer(scope, state, viewport)
     keep = base["data"][: len(base["data"]) - len(TRACE_ORDER)]
-    return with_camera({"data": [*keep, *event_slots(events)], "layout": base["layout"]},
-                       viewport)  # fmt: skip
+    figure = with_camera(
+        {"data": [*keep, *event_slots(events)], "layout": base["layout"]}, viewport
+    )
+    layers = list(figure["layout"]["map"]["layers"])
+    for i, source in label_layer_sources(scope, state, viewport).items():
+        layers[i] = {**layers[i], "source": source}
+    figure["layout"]["map"]["layers"] = layers
+    return figure
 
 
 def precision_note(scope: Scope, state: ViewState) -> str:
@@ -220,20 +325,26 @@ def precision_note(scope: Scope, state: ViewState) -> str:
     return t("filters.would_hide", state.lang, n=fmt_int(region_level, state.lang))
 
 
-def map_update(scope: Scope, data: dict, viewport, previous_key) -> tuple:
-    """The map's ``figure``, key and precision note for the view state ``data``: nothing
-    when the key is the one drawn, a patch of the event slots when only the events
-    changed, else the whole figure."""
-    state = ViewState.from_dict(data)
+def map_update(scope: Scope, data: dict, viewport, previous_key, event=None) -> tuple:
+    """The map's ``figure``, key and precision note for the view state ``data`` (and the
+    open ``event``): nothing when the key is the one drawn, a patch of the event slots when
+    only the events changed, else the whole figure."""
+    state = ViewState.from_dict(data).replace(event=event)
     base = base_key(scope, state, viewport)
-    key = base + "|" + repr((state.key(), render_key(scope, state, viewport)))
+    labels = repr(labels_key(state, viewport))
+    events = repr((state.key(), render_key(scope, state, viewport), state.event))
+    key = "|".join([base, events, labels])
     if key == previous_key:
         return no_update, no_update, no_update
     note = precision_note(scope, state)
-    if previous_key and previous_key.split("|")[0] == base:
-        # Only the events changed (a filter, the zoom or the visible box): replace the
-        # event slots in place; the layers, the basemap and the camera stay as they are.
+    parts = (previous_key or "").split("|")
+    if previous_key and parts[0] == base:
+        # Only the events (a filter, the zoom or the visible box) or the labelled box
+        # changed: replace those in place; the layers, the basemap and the camera stay.
         patch = events_patch(scope, state, viewport)
+        if parts[-1] != labels:
+            for i, source in label_layer_sources(scope, state, viewport).items():
+                patch["layout"]["map"]["layers"][i]["source"] = source
         return plain(patch), key, note
     return map_figure(scope, state, viewport), key, note
 

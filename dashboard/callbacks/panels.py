@@ -15,11 +15,13 @@ from dash import Input, Output, State, ctx, no_update
 
 from dashboard import ids
 from dashboard.callbacks.figures import figures_panel
-from dashboard.callbacks.map import map_update
+from dashboard.callbacks.map import drawn_kinds, map_update
 from dashboard.callbacks.table import table_update
 from dashboard.callbacks.timeline import timeline_figure
 from dashboard.callbacks.wire import plain
+from dashboard.pages.key import map_key
 from dashboard.state import ViewState
+from dashboard.view import compute_view
 
 __all__ = ["register", "scope_for"]
 
@@ -38,6 +40,7 @@ def register(app, rt) -> None:
         Output(ids.MAP, "figure"),
         Output(ids.MAP_KEY, "data"),
         Output(ids.PRECISION_NOTE, "children"),
+        Output(ids.MAP_LEGEND, "children"),
         Output(ids.TIMELINE, "figure"),
         Output(ids.FIGURES, "children"),
         Output(ids.TABLE, "data"),
@@ -47,22 +50,34 @@ def register(app, rt) -> None:
         Input(ids.STATE, "data"),
         Input(ids.DATA_VERSION, "data"),
         Input(ids.VIEWPORT, "data"),
+        Input(ids.OPEN_EVENT, "data"),
         Input(ids.TABLE, "page_current"),
         Input(ids.TABLE, "sort_by"),
         State(ids.MAP_KEY, "data"),
         State(ids.TABLE, "page_size"),
         State(ids.PAGE, "data"),
     )
-    def update_view(data, _version, viewport, page, sort_by, previous_key, size, kind):
+    def update_view(data, _version, viewport, event, page, sort_by, previous_key, size, kind):
         scope = scope_for(rt, kind)
         triggered = set(ctx.triggered_prop_ids)
-        table_only = bool(triggered) and triggered <= _TABLE_INPUTS
-        viewport_only = triggered == {f"{ids.VIEWPORT}.data"}
+        # Until the first full draw (no map key yet) everything is drawn, whatever fired:
+        # at load Dash reports only the stores the URL callback changed.
+        drawn = previous_key is not None
+        table_only = drawn and bool(triggered) and triggered <= _TABLE_INPUTS
+        # The camera or the open event: the map alone changes.
+        viewport_only = drawn and bool(triggered) and triggered <= {
+            f"{ids.VIEWPORT}.data", f"{ids.OPEN_EVENT}.data"}  # fmt: skip
         unchanged = (no_update,) * 3
-        figure = unchanged if table_only else map_update(scope, data, viewport, previous_key)
+        state = ViewState.from_dict(data)
+        figure = unchanged if table_only else map_update(scope, data, viewport, previous_key, event)
+        legend = no_update
+        if figure[0] is not no_update:
+            view = compute_view(scope, state)
+            kinds = drawn_kinds(scope, state, viewport)
+            legend = plain(map_key(state, view, kinds, state.lang, state.theme))
+        figure = (*figure, legend)
         if viewport_only:
             return *figure, *(no_update,) * 6
-        state = ViewState.from_dict(data)
         # A new view or a new order starts on the table's first page.
         table = table_update(scope, state, page, sort_by, size,
                              new_view=f"{ids.TABLE}.page_current" not in triggered)  # fmt: skip

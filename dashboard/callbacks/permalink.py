@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
-from dash import Input, Output, State, ctx, no_update
+from dash import ClientsideFunction, Input, Output, State, ctx, html, no_update
 
 from dashboard import ids
 from dashboard.i18n import t
@@ -103,18 +103,47 @@ def _clicked_event(click: dict | None) -> str | None:
     return custom.split(",")[0]
 
 
+#: The map size a region is fitted into when chosen (CSS pixels): a region fills about
+#: this much of the map on a desktop, and still shows whole on a tablet.
+_FIT_PX = (760, 540)  # a little under the wide map, so the region has a margin
+
+
+def fit_regions(scope, codes: tuple[str, ...]) -> dict | None:
+    """The camera (``lat``, ``lon``, ``z``) that shows the regions ``codes`` whole."""
+    from geo.labels import zoom_for_bbox
+
+    regions = scope.data.regions
+    if not codes or not set(codes) <= set(regions.codes):
+        return None
+    west, south, east, north = regions.geometry(codes).bounds
+    zoom = min(max(zoom_for_bbox((west, south, east, north), *_FIT_PX), 3.0), 11.0)
+    return {"lat": round((south + north) / 2, 4), "lon": round((west + east) / 2, 4),
+            "z": round(zoom, 2)}  # fmt: skip
+
+
+def focus_on(scope, event_id: str, zoom) -> dict | None:
+    """Where the map moves to show the event ``event_id``: its place, at least zoom 8."""
+    row = scope.data.event(event_id)
+    if row is None:
+        return None
+    return {"lat": float(row.geometry.y), "lon": float(row.geometry.x),
+            "z": max(float(zoom or 0), 8.0)}  # fmt: skip
+
+
 def register(app, rt) -> None:
-    """Attach the URL <-> controls callback."""
+    """Attach the URL <-> controls callback and the browser-side navigation."""
     control_outputs = [Output(cid, "value") for cid in CONTROLS.values()]
     control_inputs = [Input(cid, "value") for cid in CONTROLS.values()]
 
     @app.callback(
         Output(ids.URL, "search"),
+        Output(ids.URL_REPLACE, "data"),
         Output(ids.STATE, "data"),
         Output(ids.UI, "data"),
         Output(ids.VIEWPORT, "data"),
         Output(ids.OPEN_EVENT, "data"),
-        Output(ids.RELOAD, "href"),
+        Output(ids.NAVIGATE, "data"),
+        Output(ids.FOCUS, "data"),
         Output(ids.ERROR, "children"),
         Output(ids.ERROR, "hidden"),
         *control_outputs,
@@ -151,21 +180,32 @@ def register(app, rt) -> None:
         errors: list[str] = []
         controls = [no_update] * n
         state = current
+        focus = no_update
+        scope = rt.scope(session=False)
+        codes = scope.data.regions.codes
         if trigger is None:
             # The server built this page from its URL (and the page's defaults, e.g. a
             # story's dates): start from that state, and write it into the URL.
             controls = controls_from_state(state)
         elif trigger == ids.URL:
             # Back/forward: the URL over the defaults of the page it is on.
-            defaults = resolve(path or "/", rt.scope(session=False)).defaults
+            defaults = resolve(path or "/", scope).defaults
             merged = "?" + urlencode({**defaults, **dict(parse_qsl((search or "").lstrip("?")))})
-            state, errors = parse_search(merged, lang=current.lang, basemap=rt.settings.basemap)
+            state, errors = parse_search(merged, lang=current.lang, basemap=rt.settings.basemap,
+                                         regions=codes)  # fmt: skip
+            if state.z is None:
+                # A URL without a camera keeps the map where it is (at load: where the page
+                # put it, e.g. on the linked region).
+                state = state.replace(lat=current.lat, lon=current.lon, z=current.z)
             controls = controls_from_state(state)
         elif trigger in CONTROLS.values():
             try:
                 state = state_from_controls(_control_values(values), current)
             except FrontlineError as exc:
                 errors = [str(exc)]
+            if state.regions != current.regions and state.regions:
+                # A region chosen: the map moves to show it whole.
+                state = state.replace(**(fit_regions(scope, state.regions) or {}))
         elif trigger == ids.MAP and ctx.triggered[0]["prop_id"].endswith("relayoutData"):
             state = _from_relayout(map_relayout, current) or current
         elif trigger == ids.MAP:
@@ -180,21 +220,50 @@ def register(app, rt) -> None:
             state = current.replace(event=None)
         elif trigger == ids.TABLE and cell and cell.get("row_id"):
             state = current.replace(event=str(cell["row_id"]))
+            camera = focus_on(scope, state.event, current.z)
+            if camera:
+                # The reader picked a row: show that event on the map.
+                state, focus = state.replace(**camera), camera
         new_search = state.to_search()
         data_part = _data_part(state)
         lang = state.lang
-        reload = no_update
+        navigate = no_update
         if state.lang != current.lang and trigger not in (None, ids.URL):
-            # Labels are rendered server-side in one language: reload the page in the new one.
-            reload = (path or "/") + new_search
+            # Labels are rendered server-side in one language: load the page in the new one.
+            navigate = (path or "/") + new_search
+        # A pan or zoom of the map replaces the history entry: Back goes to the previous
+        # view, not through every drag.
+        moved = trigger == ids.MAP and ctx.triggered[0]["prop_id"].endswith("relayoutData")
+        # Writing the canonical form of the URL just loaded (or gone back to) is no new
+        # view either: a pushed entry would make Back land on the same view again.
+        moved = moved or trigger in (None, ids.URL)
+        changed = new_search != (search or "")
+        errors = list(dict.fromkeys(errors))
+        # The alert about a bad link stays until the reader changes what is shown; the
+        # controls echoing the state written into them at load are not a change.
+        hide = not errors and trigger not in (None, ids.URL) and data_part != data
         return (
-            new_search if new_search != (search or "") else no_update,
+            new_search if changed and not moved else no_update,
+            new_search if changed and moved else no_update,
             data_part if data_part != data else no_update,
             ui_part(state) if ui_part(state) != ui else no_update,
             _viewport(state) if _viewport(state) != viewport else no_update,
             state.event if state.event != event else no_update,
-            reload,
-            [t("error.param", lang, msg=m) for m in errors] if errors else no_update,
-            not errors if errors or trigger not in (None, ids.URL) else no_update,
+            navigate,
+            focus,
+            [html.Ul([html.Li(t("error.param", lang, msg=m)) for m in errors])]
+            if errors
+            else no_update,
+            False if errors else (True if hide else no_update),
             *controls,
         )
+
+    # What only the browser can do: go to another page, change the history entry in
+    # place, move the map's camera (assets/frontline.js).
+    app.clientside_callback(
+        ClientsideFunction("frontline", "navigate"), Input(ids.NAVIGATE, "data")
+    )
+    app.clientside_callback(
+        ClientsideFunction("frontline", "replaceUrl"), Input(ids.URL_REPLACE, "data")
+    )
+    app.clientside_callback(ClientsideFunction("frontline", "focusMap"), Input(ids.FOCUS, "data"))

@@ -1,15 +1,22 @@
-"""The share panel: permalink, iframe code and download links for exactly this view."""
+"""The share panel: permalink, iframe code and download links for exactly the view on screen.
+
+Built from the view state (filters, dates, map position, open event), not from the URL the
+page was first opened with: every control changes what is shared.
+"""
 
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from dash import Input, Output, State, html
 
 from dashboard import ids
 from dashboard.http import EMBED_DEFAULT_HEIGHT
 from dashboard.i18n import t
+from dashboard.state import ViewState
+
+__all__ = ["register", "share_texts"]
 
 DOWNLOADS = (
     ("share.events_csv", "/api/v1/events.csv"),
@@ -19,12 +26,13 @@ DOWNLOADS = (
 )
 
 
-def share_texts(href: str, lang: str) -> tuple[str, str, list[tuple[str, str]]]:
-    """Permalink, iframe code and download links for the page at ``href``."""
-    url = urlsplit(href or "")
-    origin = f"{url.scheme}://{url.netloc}" if url.netloc else ""
-    search = f"?{url.query}" if url.query else ""
-    path = url.path or "/"
+def share_texts(
+    state: ViewState, origin: str, path: str, lang: str
+) -> tuple[str, str, list[tuple[str, str]]]:
+    """Permalink, iframe code and download links for ``state`` on the page at ``path``."""
+    params = state.to_params()
+    search = "?" + urlencode(params, safe=",:")
+    path = path or "/"
     embed_path = "/embed" + (path if path.startswith("/story/") else "")
     iframe = (
         f'<iframe src="{escape(origin + embed_path + search)}" title="Frontline" width="100%" '
@@ -32,13 +40,14 @@ def share_texts(href: str, lang: str) -> tuple[str, str, list[tuple[str, str]]]:
         "data-frontline-embed></iframe>\n"
         f'<script src="{escape(origin)}/assets/embed.js" async></script>'
     )
-    changes_search = (
-        search + ("&" if search else "?") + "by=week" if "by=" not in search else search
-    )
+    # Files are the view's data: its filters, not the map's position or the page's look.
+    query = state.query().to_params()
+    # Km² per week or per month, as the timeline shows them (a day is noise on daily maps).
+    by = state.by if state.by in ("week", "month") else "week"
     links = []
     for key, api in DOWNLOADS:
-        q = changes_search if "territory" in api else search
-        links.append((t(key, lang), api + q))
+        extra = {"by": by} if "territory" in api else {}
+        links.append((t(key, lang), api + "?" + urlencode({**query, **extra}, safe=",:")))
     return origin + path + search, iframe, links
 
 
@@ -49,11 +58,17 @@ def register(app, rt) -> None:
         Output(ids.SHARE_LINK, "value"),
         Output(ids.SHARE_IFRAME, "value"),
         Output(ids.SHARE_DOWNLOADS, "children"),
-        Input(ids.URL, "href"),
-        State(ids.ROOT, "lang"),
+        Input(ids.STATE, "data"),
+        Input(ids.VIEWPORT, "data"),
+        Input(ids.OPEN_EVENT, "data"),
+        State(ids.URL, "href"),
+        State(ids.URL, "pathname"),
     )
-    def update(href, lang):
-        link, iframe, downloads = share_texts(href, lang or "en")
+    def update(data, viewport, event, href, path):
+        state = ViewState.from_dict(data).replace(**(viewport or {}), event=event)
+        url = urlsplit(href or "")
+        origin = f"{url.scheme}://{url.netloc}" if url.netloc else ""
+        link, iframe, downloads = share_texts(state, origin, path or url.path, state.lang)
         anchors = [
             html.A(label, href=target, download="", className="button")
             for label, target in downloads

@@ -8,22 +8,24 @@ was the largest part of a filter change at a million events.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Mapping
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from dashboard.figures.palette import BINS_COLOURSCALE, EVENT_TYPE_COLOURS, event_colour
-from dashboard.formatting import fmt_date, fmt_number, hover_text
+from dashboard.formatting import fmt_date, fmt_date_range, fmt_number, hover_text
 
-__all__ = ["TRACE_ORDER", "bins_trace", "event_slots", "event_traces"]
+__all__ = ["TRACE_ORDER", "bins_trace", "event_slots", "event_traces", "tidy_text"]
 
 #: Event trace slots at the end of ``figure["data"]``, in this order (see :func:`event_slots`).
-#: Each event trace has ``meta={"role": "events", "kind": kind}``; basemap traces have role
-#: "basemap" and alert shading role "alerts", and come before the events.
-TRACE_ORDER = (*EVENT_TYPE_COLOURS, "other", "region_level", "bins")
-_POINT_KINDS = TRACE_ORDER[:-2]
+#: Each event trace has ``meta={"role": "events", "kind": kind}``, but the first slot, the
+#: ring around the open event (role "selection"); basemap traces have role "basemap" and
+#: alert shading role "alerts", and come before the events.
+TRACE_ORDER = ("selected", *EVENT_TYPE_COLOURS, "other", "region_level", "bins")
+_POINT_KINDS = TRACE_ORDER[1:-2]
 
 Translate = Callable[[str], str]
 
@@ -54,22 +56,76 @@ def _values_at(values: pd.Series, rows: np.ndarray) -> list:
     return [None if pd.isna(v) else v for v in values.iloc[rows].tolist()]
 
 
-def _text(value) -> str:
+def tidy_text(value) -> str | None:
+    """A text value from data as one readable line, or None when it is missing or blank.
+
+    Some sources (UCDP's ``where_description``) separate the parts of a place with tabs
+    (oblast, district, community, village) or break it over lines: tabs become ", " and
+    any other run of white space one space. The words are kept as given; escaping is the
+    caller's (hover or HTML).
+    """
+    if value is None or value is pd.NA or value != value:
+        return None
+    text = str(value)
+    if text.isprintable() and "  " not in text:  # the usual case, without splitting
+        return text.strip() or None
+    parts = (" ".join(part.split()) for part in text.split("\t"))
+    return ", ".join(part for part in parts if part) or None
+
+
+def _text(value) -> str | None:
     # Source texts are shown as text, never as markup: Plotly renders some tags in hovers.
-    return "–" if value is None or value is pd.NA or value != value else hover_text(str(value))
+    text = tidy_text(value)
+    return None if text is None else hover_text(text)
 
 
-def _customdata(events: pd.DataFrame, ids: np.ndarray, lang: str) -> np.ndarray:
+def _region_texts(events: pd.DataFrame, names: Mapping[str, str]) -> np.ndarray:
+    """Per event the escaped name of its region (``admin1``), else of its country when
+    ``names`` has one (the column is optional), else None. Never a bare code."""
+
+    def name(code):
+        code = tidy_text(code)
+        return None if code is None or not names.get(code) else hover_text(names[code])
+
+    out = _formatted(events["admin1"], name)
+    if "country" in events.columns:
+        missing = np.flatnonzero(pd.isna(out))
+        if len(missing):
+            out[missing] = _formatted(events["country"].iloc[missing], name)
+    return out
+
+
+def _precision_words(t: Translate) -> Callable:
+    def words(value) -> str:
+        if value is None:
+            return "–"
+        key = f"geo_precision.{int(value)}"
+        try:
+            return hover_text(t(key))
+        except KeyError:  # a precision outside the schema's 1-3: show it, do not fail
+            return str(int(value))
+
+    return words
+
+
+def _customdata(
+    events: pd.DataFrame, ids: np.ndarray, lang: str, t: Translate, regions: np.ndarray
+) -> np.ndarray:
     """Per event ``[event_id, date, place, fatalities, precision]`` (an (n, 5) object
-    array), formatted for the reader: dates and numbers in their language, text escaped."""
+    array), formatted for the reader: dates and numbers in their language, the place as
+    given or, where none is, the region's name, the precision in words, text escaped."""
     days = pd.Series(events["date"].to_numpy(dtype="datetime64[D]"))
     out = np.empty((len(events), 5), dtype=object)
     out[:, 0] = ids
     out[:, 1] = _formatted(days, lambda d: "–" if d is None else fmt_date(d.date(), lang))
-    out[:, 2] = _formatted(events["location"], _text)
+    place = _formatted(events["location"], _text)
+    blank = pd.isna(place)
+    place[blank] = regions[blank]
+    place[pd.isna(place)] = "–"
+    out[:, 2] = place
     fat = pd.to_numeric(events["fatalities"], errors="coerce").astype("Float64")
     out[:, 3] = _formatted(fat, lambda v: fmt_number(None if v is None else int(v), lang))
-    out[:, 4] = _formatted(events["geo_precision"], lambda v: "–" if v is None else str(v))
+    out[:, 4] = _formatted(events["geo_precision"], _precision_words(t))
     return out
 
 
@@ -90,7 +146,13 @@ def _kinds(event_types: pd.Series) -> np.ndarray:
     return _formatted(event_types, lambda v: index.get(str(v), other)).astype(np.int64)
 
 
-def event_traces(events, lang: str = "en", t: Translate = lambda k: k) -> list[dict]:
+def event_traces(
+    events,
+    lang: str = "en",
+    t: Translate = lambda k: k,
+    *,
+    region_names: Mapping[str, str] | None = None,
+) -> list[dict]:
     """The non-empty event traces of the map (kinds in :data:`TRACE_ORDER` order).
 
     ``events``: compact rows (``lon``/``lat``, as the stores hand them out) or the
@@ -101,6 +163,11 @@ def event_traces(events, lang: str = "en", t: Translate = lambda k: k) -> list[d
     one per place, ``customdata = ["id1,id2,...", count]``. How many events are drawn as
     markers, and when bins (:func:`bins_trace`) replace them, is the caller's choice
     (:data:`dashboard.callbacks.map.MAX_DRAWN`).
+
+    ``region_names`` maps ISO 3166-2 codes (and, used when an event has no region and the
+    rows carry ``country``, ISO 3166-1 alpha-3 codes) to names in ``lang``: a hover names
+    the region of an event without a place, and a region-level circle its region. Codes
+    are never shown; without a name such a hover says "–".
     """
     if events is None or len(events) == 0:
         return []
@@ -112,17 +179,38 @@ def event_traces(events, lang: str = "en", t: Translate = lambda k: k) -> list[d
     exact, region = np.flatnonzero(precision < 3), np.flatnonzero(precision >= 3)
     lon, lat = events["lon"].to_numpy(dtype=float), events["lat"].to_numpy(dtype=float)
     ids = events["event_id"].astype(str).to_numpy(dtype=object)
+    regions = _region_texts(events, region_names or {})
     traces: list = []
     if len(exact):
         kinds = _kinds(events["event_type"])
-        custom = _customdata(events, ids, lang)
+        custom = _customdata(events, ids, lang, t, regions)
         for i, kind in enumerate(_POINT_KINDS):
             rows = exact[kinds[exact] == i]
             if len(rows):
                 traces.append(_points_trace(lon[rows], lat[rows], custom[rows], kind, t))
     if len(region):
-        traces.append(_region_trace(events, ids, region, lon[region], lat[region], lang, t))
+        traces.append(
+            _region_trace(events, ids, regions, region, lon[region], lat[region], lang, t)
+        )
     return traces
+
+
+def selected_trace(lon: float, lat: float, event_id: str) -> dict:
+    """A wide ring under the open event's marker, so a reader sees which point the details
+    panel is about (first of the event slots: drawn under the markers)."""
+    return {
+        "type": "scattermap",
+        "lon": [round(float(lon), 5)],
+        "lat": [round(float(lat), 5)],
+        "mode": "markers",
+        "marker": {"size": 26, "color": "#005a8e", "opacity": 0.45},
+        "customdata": [[event_id]],
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "below": "",
+        # Not an event layer: counts and clicks of events skip it.
+        "meta": {"role": "selection", "kind": "selected", "event": event_id},
+    }
 
 
 def event_slots(traces: list[dict]) -> list[dict]:
@@ -144,7 +232,7 @@ def _empty_slot(kind: str) -> dict:
         "mode": "markers",
         "showlegend": False,
         "hoverinfo": "skip",
-        "meta": {"role": "events", "kind": kind},
+        "meta": {"role": "selection" if kind == "selected" else "events", "kind": kind},
     }
 
 
@@ -203,9 +291,13 @@ def bins_trace(lon, lat, cell: float, lang: str, t: Translate) -> dict:
     }
 
 
-def _region_trace(events, ids, rows: np.ndarray, lon, lat, lang: str, t: Translate) -> dict:
+def _region_trace(
+    events, ids, regions, rows: np.ndarray, lon, lat, lang: str, t: Translate
+) -> dict:
     """One translucent circle per place of the region-level events at ``rows``, ordered by
-    (lon, lat) rounded to 0.001°, with the ids (``ids``: of every event) in row order."""
+    (lon, lat) rounded to 0.001°, with the ids in row order (``ids`` and ``regions``, the
+    escaped region names, are of every event). Its hover names the region (the first
+    event's; else its place as given), the days and the number of events."""
     places = np.column_stack([np.round(lon, 3), np.round(lat, 3)])
     centres, group = np.unique(places, axis=0, return_inverse=True)
     group = group.reshape(-1)
@@ -214,17 +306,25 @@ def _region_trace(events, ids, rows: np.ndarray, lon, lat, lang: str, t: Transla
     counts = np.diff(np.append(starts, len(order)))
     ids = ids[rows][order]
     first = rows[order[starts]]
-    pairs = zip(
-        _values_at(events["admin1"], first), _values_at(events["location"], first), strict=True
+    regions = regions[first]
+    places_given = [_text(v) for v in _values_at(events["location"], first)]
+    where = [r or p or "–" for r, p in zip(regions, places_given, strict=True)]
+    days = events["date"].to_numpy(dtype="datetime64[D]")[rows][order]
+    spans = zip(
+        np.minimum.reduceat(days, starts).tolist(),
+        np.maximum.reduceat(days, starts).tolist(),
+        strict=True,
     )
-    names = [a if a is not None else loc for a, loc in pairs]
-    label, loc_label, count_label = (
-        hover_text(t("events.region_level")), t("hover.location"), t("hover.count"),
-    )  # fmt: skip
+    when = [
+        fmt_date(a, lang) if a == b else fmt_date_range(a, b + dt.timedelta(days=1), lang)
+        for a, b in spans
+    ]
+    label = hover_text(t("events.region_level"))
+    loc_label, date_label, count_label = t("hover.location"), t("hover.date"), t("hover.count")
     hover = [
-        f"<b>{label}</b><br>{loc_label}: {hover_text(str(p)) if p is not None else '–'}"
+        f"<b>{label}</b><br>{loc_label}: {w}<br>{date_label}: {d}"
         f"<br>{count_label}: {fmt_number(int(n), lang)}"
-        for p, n in zip(names, counts, strict=True)
+        for w, d, n in zip(where, when, counts, strict=True)
     ]
     joined = [",".join(ids[s : s + n]) for s, n in zip(starts, counts, strict=True)]
     return {

@@ -17,13 +17,13 @@ import hashlib
 import json
 import math
 from collections import OrderedDict
-from collections.abc import Iterable
 from threading import Lock
 
 import numpy as np
 import shapely
 
-from dashboard.figures.palette import LAYER_STYLE, theme_colours
+from dashboard.figures.basemap import LABEL_TIERS, band_for_zoom, tier_size
+from dashboard.figures.palette import CHANGE_HALO, LAYER_STYLE, theme_colours
 
 __all__ = [
     "ALERTS_ANCHOR",
@@ -34,6 +34,7 @@ __all__ = [
     "TERRITORY_LAYERS",
     "display_geojson",
     "features_geojson",
+    "layer_below",
     "layer_index",
     "layer_sources",
     "map_layers",
@@ -182,26 +183,39 @@ def features_geojson(frame, id_column: str, zoom: float | None = None) -> dict:
 
 
 TERRITORY_LAYERS = ("russian_held", "unknown_status", "ua_held_in_russia", "unknown_in_russia")
+CHANGE_LAYERS = ("gained", "lost")
 
 #: ``layout.map.layers`` in drawing order; ``layers[i]`` is ``LAYER_ORDER[i]`` in every map.
+#: The period's gained and lost ground is drawn three times: a wide halo in a colour no
+#: event type uses, the fill, and a dark outline, so a thin strip of change stands out on
+#: the held areas and among event dots at any zoom.
 LAYER_ORDER = (
     "countries.fill",
-    "russian_held.fill",
-    "unknown_status.fill",
-    "ua_held_in_russia.fill",
-    "unknown_in_russia.fill",
-    "gained.fill",
-    "lost.fill",
+    "land.fill",
+    "lake.fill",
+    "coast.line",
+    *(f"{k}.fill" for k in TERRITORY_LAYERS),
+    *(f"{k}.halo" for k in CHANGE_LAYERS),
+    *(f"{k}.fill" for k in CHANGE_LAYERS),
+    *(f"{k}.line" for k in CHANGE_LAYERS),
     "admin1.line",
     "countries.line",
+    "border.line",
     "russian_held.line",
     "ua_held_in_russia.line",
     "selected.line",
+    *(f"places.{i}" for i in range(len(LABEL_TIERS))),
+    "change.label",
 )
+
+#: The finest zoom the basemap's context (land, lakes, coasts, borders) is drawn for.
+BASEMAP_DETAIL_ZOOM = 7.0
 
 # Invisible style layers that fix where layers and traces go: MapLibre inserts a layer
 # "below" a named one, and these names exist only in the offline style.
 LAND_ANCHOR, ALERTS_ANCHOR, OVERLAY_ANCHOR = "fl-land", "fl-alerts", "fl-overlays"
+#: Layers drawn under the air-raid shading (the land), the rest above it.
+_UNDER_ALERTS = ("countries.fill", "land.fill", "lake.fill", "coast.line")
 
 
 def layer_index(name: str) -> int:
@@ -245,8 +259,10 @@ def layer_sources(territory, gained, lost, zoom: float | None = None) -> dict[in
         for part in ("fill", "line"):
             if f"{key}.{part}" in LAYER_ORDER:
                 out[layer_index(f"{key}.{part}")] = geojson
-    out[layer_index("gained.fill")] = display_geojson(gained, zoom)
-    out[layer_index("lost.fill")] = display_geojson(lost, zoom)
+    for key, geom in (("gained", gained), ("lost", lost)):
+        geojson = display_geojson(geom, zoom)
+        for part in ("halo", "fill", "line"):
+            out[layer_index(f"{key}.{part}")] = geojson
     return out
 
 
@@ -254,29 +270,46 @@ def map_layers(
     territory,
     gained,
     lost,
-    admin1,
-    countries,
-    selected_regions: Iterable[str] = (),
+    base,
+    *,
+    labels=None,
+    selected=None,
+    change_label: dict | None = None,
     theme: str = "light",
     zoom: float | None = None,
+    attribution: dict | None = None,
 ) -> list[dict]:
     """The ``layout.map.layers`` list, one dict per entry of :data:`LAYER_ORDER`.
+
+    Parameters
+    ----------
+    territory : ``{layer: geometry}`` at the end of the period.
+    gained, lost : the period's gained and lost ground.
+    base : :class:`dashboard.figures.basemap.BaseGeometry` of the data version.
+    labels : :func:`dashboard.figures.basemap.label_sources` output, or None.
+    selected : the selected regions' geometry, or None.
+    change_label : ``{"lon", "lat", "text"}`` of the period's km² label, or None.
+    attribution : ``{"front": ..., "boundaries": ...}`` credit lines in the page's language.
 
     Missing or empty inputs give a layer with an empty source, never a missing layer, so
     indices stay fixed. Sources are simplified for display (:func:`display_geojson`).
     """
     colours = theme_colours(theme)
+    credits = attribution or {}
+    front, boundaries = credits.get("front"), credits.get("boundaries")
     sources = layer_sources(territory, gained, lost, zoom)
-    admin_geoms = _boundary_network(admin1)
-    country_geoms = _clipped(countries)
-    selected = set(selected_regions or ())
-    sel = []
-    if selected and admin1 is not None and len(admin1):
-        sel = list(admin1.geometry.values[admin1["iso_3166_2"].isin(selected).to_numpy()])
-    front = "Front line: DeepStateMap"
-    boundaries = "Boundaries: Natural Earth"
+    band = band_for_zoom(base.zooms, zoom) if base is not None else 0
+    # Context lines and land no finer than at zoom 7 (two pixels at 8, four at 9): the
+    # 1:10m data is about a kilometre coarse anyway, and at full detail the borders of
+    # the whole region were most of a zoomed-in map's bytes.
+    context_zoom = None if zoom is None else min(float(zoom), BASEMAP_DETAIL_ZOOM)
 
-    def fill(name, source, colour, outline, attribution=None):
+    def banded(kind):
+        if base is None or not base.bands.get(kind):
+            return _EMPTY
+        return display_geojson(base.bands[kind][band], context_zoom)
+
+    def fill(name, source, colour, outline, credit=None):
         layer = {
             "name": name,
             "sourcetype": "geojson",
@@ -285,8 +318,8 @@ def map_layers(
             "color": colour,
             "fill": {"outlinecolor": outline},
         }
-        if attribution:
-            layer["sourceattribution"] = attribution
+        if credit:
+            layer["sourceattribution"] = credit
         return layer
 
     def line(name, source, colour, width):
@@ -299,28 +332,59 @@ def map_layers(
             "line": {"width": width},
         }
 
+    def text(name, source, colour, size, minzoom=None, template="{name}", position="middle center"):
+        layer = {
+            "name": name,
+            "sourcetype": "geojson",
+            "source": source,
+            "type": "symbol",
+            "color": colour,
+            # "{name}": MapLibre's token for each feature's own name; with no sprite in the
+            # offline style, no icon.
+            "symbol": {
+                "text": template,
+                "icon": "",
+                # The layer's "color" is the icon's: the text takes the font's colour.
+                "textfont": {"size": size, "color": colour},
+                "textposition": position,
+                "placement": "point",
+            },
+        }
+        if minzoom is not None:
+            layer["minzoom"] = minzoom
+        return layer
+
     by_name = {
         "countries.fill": fill(
             "countries.fill",
-            display_geojson(country_geoms, zoom),
+            display_geojson(base.countries, context_zoom) if base else _EMPTY,
             colours["land"],
             colours["land"],
             boundaries,
         ),
+        "land.fill": fill("land.fill", banded("land"), colours["land"], colours["land"]),
+        "lake.fill": fill(
+            "lake.fill", banded("lake"), colours["background"], colours["background"]
+        ),
+        "coast.line": line("coast.line", banded("coastline"), colours["coast_line"], 0.8),
         "admin1.line": line(
-            "admin1.line", display_geojson(admin_geoms, zoom), colours["admin1_line"], 0.7
+            "admin1.line",
+            display_geojson(base.admin1, context_zoom) if base else _EMPTY,
+            colours["admin1_line"],
+            0.7,
         ),
         "countries.line": line(
-            "countries.line", display_geojson(country_geoms, zoom), colours["country_line"], 1.0
+            "countries.line",
+            display_geojson(base.country_lines, context_zoom) if base else _EMPTY,
+            colours["country_line"],
+            1.0,
         ),
+        "border.line": line("border.line", banded("border"), colours["country_line"], 1.2),
         "selected.line": line(
-            "selected.line",
-            display_geojson(shapely.GeometryCollection(sel) if sel else None, zoom),
-            colours["selected_line"],
-            3.0,
+            "selected.line", display_geojson(selected, zoom), colours["selected_line"], 3.0
         ),
     }
-    for key in (*TERRITORY_LAYERS, "gained", "lost"):
+    for key in TERRITORY_LAYERS:
         style = LAYER_STYLE[key]
         name = f"{key}.fill"
         by_name[name] = fill(name, sources[layer_index(name)], style["fill"], style["line"], front)
@@ -328,48 +392,38 @@ def map_layers(
             by_name[f"{key}.line"] = line(
                 f"{key}.line", sources[layer_index(f"{key}.line")], style["line"], 1.6
             )
+    for key in CHANGE_LAYERS:
+        style = LAYER_STYLE[key]
+        source = sources[layer_index(f"{key}.fill")]
+        by_name[f"{key}.halo"] = line(f"{key}.halo", source, CHANGE_HALO, 5.0)
+        by_name[f"{key}.fill"] = fill(f"{key}.fill", source, style["fill"], style["line"], front)
+        by_name[f"{key}.line"] = line(f"{key}.line", source, style["line"], 1.4)
+    for i, minzoom in enumerate(LABEL_TIERS):
+        source = labels[i] if labels else _EMPTY
+        # The bullet marks the place; the name runs to its right. MapLibre leaves out a
+        # label that would overlap one already drawn (higher tiers are drawn on top, so
+        # the larger place wins).
+        by_name[f"places.{i}"] = text(f"places.{i}", source, colours["text"], tier_size(i),
+                                      minzoom, "• {name}", "middle right")  # fmt: skip
+    label_source = _EMPTY
+    if change_label:
+        label_source = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [change_label["lon"], change_label["lat"]],
+                    },
+                    "properties": {"name": change_label["text"]},
+                }
+            ],
+        }
+    by_name["change.label"] = text("change.label", label_source, colours["text"], 14)
     return [by_name[name] for name in LAYER_ORDER]
 
 
-#: The part of the world the offline basemap draws (Europe, the Middle East, Russia, Korea):
-#: the whole 1:110m world would be ten times the bytes for land no view of this war needs.
-BASEMAP_BOX = (-30.0, 20.0, 150.0, 80.0)
-_basemap_cache: dict[tuple, tuple] = {}
-
-
-def _once(frame, kind: str, make):
-    # The same region tables come in on every map build: derive their display form once.
-    key = (kind, id(frame), len(frame) if frame is not None else 0)
-    hit = _basemap_cache.get(key)
-    if hit is None or hit[0] is not frame:
-        hit = (frame, make(frame))
-        _basemap_cache[key] = hit
-    return hit[1]
-
-
-def _boundary_network(admin1) -> shapely.Geometry | None:
-    """Admin-1 borders as one line network: a border shared by two regions is sent once,
-    not once per polygon ring (half the bytes)."""
-
-    def make(frame):
-        geoms = _geoms(frame)
-        return None if geoms is None else shapely.line_merge(shapely.union_all(shapely.boundary(
-            np.asarray(list(frame.geometry.values)))))  # fmt: skip
-
-    return _once(admin1, "admin1", make) if admin1 is not None and len(admin1) else None
-
-
-def _clipped(countries) -> shapely.Geometry | None:
-    """Country polygons cut to :data:`BASEMAP_BOX`."""
-
-    def make(frame):
-        geoms = _geoms(frame)
-        return None if geoms is None else shapely.intersection(geoms, shapely.box(*BASEMAP_BOX))
-
-    return _once(countries, "countries", make) if countries is not None and len(countries) else None
-
-
-def _geoms(frame) -> shapely.Geometry | None:
-    if frame is None or len(frame) == 0:
-        return None
-    return shapely.GeometryCollection([g for g in frame.geometry.values if g is not None])
+def layer_below(name: str) -> str:
+    """The offline style's anchor a layer is drawn below (the land under the alerts)."""
+    return LAND_ANCHOR if name in _UNDER_ALERTS else OVERLAY_ANCHOR

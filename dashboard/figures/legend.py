@@ -18,7 +18,13 @@ from dataclasses import dataclass
 
 import shapely
 
-from dashboard.figures.palette import EVENT_TYPE_COLOURS, LAYER_STYLE, OTHER_COLOUR, theme_colours
+from dashboard.figures.palette import (
+    CHANGE_HALO,
+    EVENT_TYPE_COLOURS,
+    LAYER_STYLE,
+    OTHER_COLOUR,
+    theme_colours,
+)
 
 __all__ = [
     "AREA_LAYERS",
@@ -30,9 +36,6 @@ __all__ = [
     "words_needed",
 ]
 
-#: Okabe & Ito's yellow: in no event type's colour, light enough to glow on the dark
-#: theme and, under a dark outline, to stand out on the light one.
-CHANGE_HALO = "#F0E442"
 AREA_LAYERS = ("russian_held", "unknown_status", "ua_held_in_russia", "unknown_in_russia")
 CHANGE_LAYERS = ("gained", "lost")
 #: Lines that get a key entry when shown: the front (outline of the held areas) and the

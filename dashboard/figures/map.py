@@ -1,14 +1,15 @@
 """The event and front-line map: Plotly MapLibre (``layout.map``), offline by default.
 
-Drawing order, bottom to top: sea background, countries, air-raid alert shading, territory
-fills, the period's gains and losses, borders, front line, selected regions, place
-labels, events. Areas (territory, changes, borders) are ``layout.map.layers`` in the fixed order of
+Drawing order, bottom to top: sea background, land (1:10m in the region, 1:110m around it),
+lakes and coasts, air-raid alert shading, territory fills, the period's gains and losses
+(halo, fill, outline), borders, front line, selected regions, place labels, the period's km²
+label, events. Areas (territory, changes, borders) are ``layout.map.layers`` in the fixed order of
 :data:`LAYER_ORDER`, so playback can replace one layer's ``source`` in place; events are
 traces (see :func:`event_traces`), so playback can replace them without touching the layers.
 
 Offline basemap: a style dict with no sources, no glyphs and no sprite, so the browser makes
 no request at all. Without a "glyphs" URL MapLibre draws place names with the browser's
-local fonts, so labels need no font server either.
+local fonts, so labels need no font server either (checked in headless Chromium).
 
 Figures are plain dicts (``{"data": [...], "layout": {...}}``), not ``go.Figure``: Plotly's
 property validation and JSON encoding of graph objects cost ~100 ms per map at 20,000
@@ -18,18 +19,14 @@ validate the dicts by loading them into ``go.Figure``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
-import numpy as np
-import pandas as pd
+from collections.abc import Callable
 
 from dashboard.figures.events import TRACE_ORDER, bins_trace, event_slots, event_traces
 from dashboard.figures.geometry import (
     ALERTS_ANCHOR,
-    LAND_ANCHOR,
     LAYER_ORDER,
-    OVERLAY_ANCHOR,
     features_geojson,
+    layer_below,
     layer_index,
     layer_sources,
     map_layers,
@@ -59,54 +56,6 @@ DEFAULT_ZOOM = 5.0
 OFFLINE = "offline"
 
 Translate = Callable[[str], str]
-
-
-_label_traces: dict = {}
-
-
-def _labels_trace(labels, lang: str, theme: str, max_labels: int = 80) -> dict | None:
-    if labels is None or len(labels) == 0:
-        return None
-    # The same few places on every map: built once per table, language and theme (the
-    # entry keeps its table, so the id cannot be reused by another one).
-    key = (id(labels), lang, theme, max_labels)
-    hit = _label_traces.get(key)
-    if hit is not None and hit[0] is labels:
-        return hit[1]
-    trace = _build_labels_trace(labels, lang, theme, max_labels)
-    if len(_label_traces) > 32:
-        _label_traces.clear()
-    _label_traces[key] = (labels, trace)
-    return trace
-
-
-def _build_labels_trace(labels, lang: str, theme: str, max_labels: int) -> dict:
-    top = labels.sort_values("population", ascending=False).head(max_labels)
-    names = top["name"].astype("string")
-    if lang == "de" and "name_de" in top.columns:
-        names = top["name_de"].astype("string").fillna(names).mask(lambda s: s == "", names)
-    pop = pd.to_numeric(top["population"], errors="coerce").fillna(0).to_numpy()
-    return {
-        "type": "scattermap",
-        "lon": top["lon"].to_numpy(),
-        "lat": top["lat"].to_numpy(),
-        # Text is safe offline: with no "glyphs" URL in the style, MapLibre draws letters
-        # with the browser's own fonts (checked in headless Chromium: no request made).
-        "mode": "markers+text",
-        "text": [str(n) for n in names],
-        "textposition": "top right",
-        "textfont": {"size": 11, "color": theme_colours(theme)["text"]},
-        "marker": {
-            "size": 3 + np.clip(np.log10(np.maximum(pop, 1)) - 4, 0, 3) * 1.5,
-            "color": theme_colours(theme)["muted"],
-            "opacity": 0.8,
-        },
-        "hovertext": [hover_text(str(n)) for n in names],
-        "hoverinfo": "text",
-        "showlegend": False,
-        "below": "",
-        "meta": {"role": "basemap", "kind": "places"},
-    }
 
 
 def _alerts_trace(alert_hours, admin1, lang: str, t: Translate, offline: bool) -> dict | None:
@@ -147,64 +96,71 @@ def _alerts_trace(alert_hours, admin1, lang: str, t: Translate, offline: bool) -
     return trace
 
 
+#: Layers the online tile styles draw themselves (land, water, borders, place names).
+_OFFLINE_ONLY = ("countries.", "land.", "lake.", "coast.", "border.", "places.")
+
+
 def build_map(
     *,
     events,
     territory,
     gained,
     lost,
-    admin1,
-    countries,
-    labels,
+    base,
+    admin1=None,
+    labels=None,
+    selected=None,
+    change_label: dict | None = None,
     alert_hours=None,
     lang: str = "en",
     theme: str = "light",
     basemap: str = OFFLINE,
     center=None,
     zoom: float | None = None,
-    selected_regions: Iterable[str] = (),
     t: Translate = lambda key: key,
     event_data: list[dict] | None = None,
+    uirevision: str = "frontline-map",
 ) -> dict:
     """The map figure: territory at the end of the period, its changes, and events.
 
     Parameters
     ----------
-    events : GeoDataFrame in the canonical event schema, already filtered (or None).
+    events : events in the canonical schema or compact rows, already filtered (or None).
     territory : ``{layer: geometry}`` for russian_held, unknown_status, ua_held_in_russia,
         unknown_in_russia (any may be missing or empty).
     gained, lost : ground gained / lost by the Russian-held layer during the period.
-    admin1, countries : region and country polygons (``iso_3166_2`` / ``iso_a3``, names).
-    labels : places (``name``, ``name_de``, ``lat``, ``lon``, ``population``); offline only.
-    alert_hours : optional DataFrame (``admin1``, ``hours``): oblasts shaded by alert hours.
+    base : :class:`dashboard.figures.basemap.BaseGeometry` (land, lakes, coasts, borders).
+    admin1 : the admin-1 table (for the alert shading), or None.
+    labels : place label sources by tier (:func:`dashboard.figures.basemap.label_sources`).
+    selected : the selected regions' geometry (drawn with a thick outline), or None.
+    change_label : ``{"lon", "lat", "text"}``: the period's km² beside the gained ground.
     basemap : ``"offline"`` (no network request at all) or a MapLibre style name such as
         ``"carto-positron"``, which loads tiles from that provider.
     center : ``(lat, lon)``; default :data:`DEFAULT_CENTER`. ``zoom`` default 5.
-    selected_regions : ISO 3166-2 codes drawn with a thick outline.
     t : the app's translation function; every visible string goes through it.
     event_data : event traces already built (e.g. bins from the column store); when given,
         ``events`` is not used.
+    uirevision : the camera a reader moved is kept while this stays the same; a new value
+        (another region chosen, a story opened) moves the map to ``center``/``zoom``.
 
     Returns
     -------
     dict ``{"data", "layout"}`` with ``layout.map.layers`` in :data:`LAYER_ORDER` and traces
-    ordered basemap, alerts, then one slot per kind of :data:`TRACE_ORDER`
-    (:func:`event_slots`). ``uirevision`` is constant so user pan and zoom survive updates.
+    ordered alerts, then one slot per kind of :data:`TRACE_ORDER` (:func:`event_slots`).
+    The key and the scale bar are the page's (HTML beside the map), not Plotly's legend.
     """
     colours = theme_colours(theme)
     offline = basemap in (None, "", OFFLINE)
-    layers = map_layers(territory, gained, lost, admin1, countries, selected_regions, theme, zoom)
+    attribution = {"front": t("credit.front"), "boundaries": t("credit.boundaries")}
+    layers = map_layers(territory, gained, lost, base, labels=labels, selected=selected,
+                        change_label=change_label, theme=theme, zoom=zoom,
+                        attribution=attribution)  # fmt: skip
     for layer in layers:
         if offline:
-            land = layer["name"] == "countries.fill"
-            layer["below"] = LAND_ANCHOR if land else OVERLAY_ANCHOR
-        elif layer["name"].startswith("countries."):
-            # Online tiles draw land and borders themselves.
+            layer["below"] = layer_below(layer["name"])
+        elif layer["name"].startswith(_OFFLINE_ONLY):
             layer["visible"] = False
-    traces = []
-    if offline:
-        traces.append(_labels_trace(labels, lang, theme))
-    traces.append(_alerts_trace(alert_hours, admin1, lang, t, offline))
+    traces = [_alerts_trace(alert_hours, admin1, lang, t, offline)]
     if event_data is None:
         event_data = event_traces(events, lang, t)
     traces += event_slots(event_data)
@@ -215,25 +171,14 @@ def build_map(
             "center": {"lat": lat, "lon": lon},
             "zoom": DEFAULT_ZOOM if zoom is None else zoom,
             "layers": layers,
-            "uirevision": "frontline-map",
+            "uirevision": uirevision,
         },
-        "uirevision": "frontline-map",
+        "uirevision": uirevision,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "paper_bgcolor": colours["paper"],
         "font": {"color": colours["text"]},
         "hoverlabel": {"namelength": -1},
-        "showlegend": True,
-        # Horizontal and inside the map: wraps onto several rows on a 360 px phone.
-        "legend": {
-            "orientation": "h",
-            "x": 0,
-            "xanchor": "left",
-            "y": 0,
-            "yanchor": "bottom",
-            "bgcolor": _translucent(colours["paper"]),
-            "font": {"size": 11},
-            "itemsizing": "constant",
-        },
+        "showlegend": False,
     }
     return {"data": [tr for tr in traces if tr is not None], "layout": layout}
 

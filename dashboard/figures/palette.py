@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "ALERT_COLOURSCALE",
     "BINS_COLOURSCALE",
+    "CHANGE_HALO",
     "EVENT_TYPE_COLOURS",
     "LAYER_STYLE",
     "OTHER_COLOUR",
@@ -53,12 +54,18 @@ LAYER_STYLE: dict[str, dict[str, str]] = {
     "lost": {"fill": "rgba(0, 114, 178, 0.5)", "line": "rgba(0, 70, 130, 1)"},
 }
 
+#: The halo of the period's gained and lost ground: Okabe & Ito's yellow, in no event type's
+#: colour, light enough to glow on the dark theme and, under a dark outline, to stand out on
+#: the light one.
+CHANGE_HALO = "#F0E442"
+
 #: Page colours per theme: map background (sea), land, borders, text, muted marks.
 THEME_COLOURS: dict[str, dict[str, str]] = {
     "light": {
         "background": "#dfe8ef",
         "land": "#f7f6f2",
         "country_line": "#8c8c8c",
+        "coast_line": "#8fa6b8",
         "admin1_line": "#b4b4b4",
         "selected_line": "#111111",
         "text": "#222222",
@@ -70,6 +77,7 @@ THEME_COLOURS: dict[str, dict[str, str]] = {
         "background": "#10151b",
         "land": "#262a30",
         "country_line": "#8a8f96",
+        "coast_line": "#4e6577",
         "admin1_line": "#555b63",
         "selected_line": "#f2f2f2",
         "text": "#e8e8e8",

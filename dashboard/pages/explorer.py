@@ -13,6 +13,7 @@ from dashboard.state import (
     BASEMAPS,
     BY_CHOICES,
     DEFAULT_EMBED_VIEWS,
+    DEFAULT_STORY_EMBED_VIEWS,
     LAYER_CHOICES,
     VIEW_CHOICES,
     ViewState,
@@ -47,9 +48,17 @@ def _filters(state: ViewState, scope, settings) -> html.Section:
     # Distinct actors over every event: a second at a million rows, so once per version.
     actors = scope.cached(("actors",), scope.data.actors, shared=False)
     basemaps = list(dict.fromkeys([settings.basemap, *BASEMAPS]))
-    return html.Section(
+    return html.Aside(
         [
-            html.H2(t("filters.title", lang)),
+            html.Div(
+                [
+                    html.H2(t("filters.title", lang)),
+                    html.Button(
+                        t("filters.close", lang), id=ids.FILTERS_CLOSE, className="button close"
+                    ),
+                ],
+                className="filters-head",
+            ),
             field(
                 t("filters.from", lang),
                 ids.DATE_FROM,
@@ -176,6 +185,7 @@ def _filters(state: ViewState, scope, settings) -> html.Section:
             ),
         ],
         className="filters",
+        id=ids.FILTERS_PANEL,
         **{"aria-label": t("filters.title", lang)},
     )
 
@@ -185,8 +195,19 @@ def _header(state: ViewState) -> html.Header:
     return html.Header(
         [
             html.A(t("app.skip", lang), href="#map-section", className="skip"),
-            html.H1(t("app.title", lang)),
-            html.P(t("app.tagline", lang), className="tagline"),
+            html.Div(
+                [
+                    html.H1(t("app.title", lang)),
+                    html.P(t("app.tagline", lang), className="tagline"),
+                ],
+                className="brand",
+            ),
+            html.Button(
+                t("filters.open", lang),
+                id=ids.FILTERS_TOGGLE,
+                className="button filters-toggle",
+                **{"aria-controls": ids.FILTERS_PANEL, "aria-expanded": "false"},
+            ),
             html.Div(
                 [
                     field(
@@ -200,6 +221,7 @@ def _header(state: ViewState) -> html.Header:
                             ],
                             value=lang,
                             clearable=False,
+                            searchable=False,
                         ),
                     ),
                     field(
@@ -213,6 +235,7 @@ def _header(state: ViewState) -> html.Header:
                             ],
                             value=state.theme,
                             clearable=False,
+                            searchable=False,
                         ),
                     ),
                 ],
@@ -220,6 +243,60 @@ def _header(state: ViewState) -> html.Header:
             ),
         ],
         className="header",
+    )
+
+
+def _alert(errors, lang: str) -> html.Div:
+    """The page's alert: what in the link was ignored, one line each, named."""
+    items = [html.Li(t("error.param", lang, msg=m)) for m in errors]
+    return html.Div(
+        [html.Ul(items)] if items else [],
+        id=ids.ERROR,
+        role="alert",
+        className="alert",
+        hidden=not errors,
+    )
+
+
+def _map_section(state: ViewState, caption=None) -> html.Section:
+    lang = state.lang
+    return html.Section(
+        [
+            html.H2(t("map.title", lang), className="visually-hidden"),
+            caption,
+            html.Div(
+                [
+                    dcc.Graph(
+                        id=ids.MAP,
+                        config={
+                            "scrollZoom": True,
+                            "displaylogo": False,
+                            # The toolbar only where a pointer can hover it; a phone gets
+                            # the map alone (zoom with two fingers).
+                            "displayModeBar": "hover",
+                            "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+                        },
+                        className="map",
+                    ),
+                    html.Div(id=ids.MAP_LEGEND, className="map-key"),
+                    html.Div(
+                        [
+                            html.Div(className="map-scale-bar"),
+                            html.Span(className="map-scale-text"),
+                        ],
+                        id=ids.MAP_SCALE,
+                        className="map-scale",
+                        **{"aria-hidden": "true"},
+                    ),
+                    html.P(t("map.two_fingers", lang), className="map-hint", id="map-hint"),
+                ],
+                className="map-wrap",
+            ),
+            playback(lang),
+        ],
+        id="map-section",
+        className="map-area",
+        tabIndex="-1",
     )
 
 
@@ -232,75 +309,83 @@ def layout(
     mode: str = "explorer",
     intro=None,
     footer=None,
+    story=None,
+    story_events=None,
 ) -> html.Div:
     """The whole explorer for ``state``; ``errors`` are messages about ignored URL params.
 
-    ``mode="embed"`` keeps every component (the callbacks need them) but CSS hides the chrome
-    and every part not in ``state.views``; ``intro`` goes above the map (a story's header)
-    and ``footer`` replaces the attribution footer.
+    Map first: on a wide screen the map fills the first screen between the filters (a side
+    panel) and the period's figures and the event details; the timeline, the figure check,
+    the table, sharing and upload follow. On a phone the filters are a drawer opened from
+    the header. ``mode="embed"`` keeps every component (the callbacks need them) but CSS
+    hides the chrome and every part not in ``state.views``; ``intro`` is a story's header
+    and ``footer`` replaces the attribution footer. A ``story`` page puts its figure check
+    and ``story_events`` (the article's events) right below the map.
     """
     lang = state.lang
-    views = state.views or (DEFAULT_EMBED_VIEWS if mode == "embed" else VIEW_CHOICES)
+    embed_views = DEFAULT_STORY_EMBED_VIEWS if story is not None else DEFAULT_EMBED_VIEWS
+    views = state.views or (embed_views if mode == "embed" else VIEW_CHOICES)
     root_class = " ".join([f"app theme-{state.theme} mode-{mode}", *(f"show-{v}" for v in views)])
     viewport = {"lat": state.lat, "lon": state.lon, "z": state.z} if state.z is not None else None
+    if viewport is None and state.regions:
+        # A link to a region (or a story about one) opens the map on it.
+        from dashboard.callbacks.permalink import fit_regions
+
+        viewport = fit_regions(scope, state.regions)
+    sections = {_kind(section): section for section in panels(state, settings)}
+    side = [sections.pop("figures"), sections.pop("details")]
+    first = [sections.pop("claims"), story_events] if story is not None else []
+    page = {"mode": mode}
+    if story is not None:
+        page["claims"] = list(story.claims)  # the figure check shows the story's claims
+    filters = _filters(state, scope, settings)
+    # An embed carries its title, the period's km² and their source in the map's frame:
+    # an article shows the graphic without the page around it.
+    caption = _caption(scope, state) if mode == "embed" else None
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
-            dcc.Location(id=ids.RELOAD, refresh=True),
+            dcc.Store(id=ids.NAVIGATE),
+            dcc.Store(id=ids.URL_REPLACE),
+            dcc.Store(id=ids.FOCUS),
             dcc.Store(
                 id=ids.STATE, data=state.replace(lat=None, lon=None, z=None, event=None).to_dict()
             ),
             dcc.Store(id=ids.UI, data=ui_part(state)),
             dcc.Store(id=ids.DATA_VERSION, data=0),
-            dcc.Store(id=ids.PAGE, data={"mode": mode}),
+            dcc.Store(id=ids.PAGE, data=page),
             dcc.Store(id=ids.VIEWPORT, data=viewport),
             dcc.Store(id=ids.OPEN_EVENT, data=state.event),
             dcc.Store(id=ids.MAP_KEY),
             _header(state),
+            _alert(errors, lang),
             intro,
             html.Div(
-                [t("error.param", lang, msg=m) for m in errors],
-                id=ids.ERROR,
-                role="alert",
-                className="alert",
-                hidden=not errors,
+                [
+                    filters,
+                    html.Main(_map_section(state, caption), className="content"),
+                    html.Aside(side, className="side", **{"aria-label": t("side.title", lang)}),
+                ],
+                className="workspace",
             ),
             html.Div(
                 [
-                    _filters(state, scope, settings),
-                    html.Main(
+                    *first,
+                    html.Section(
                         [
-                            html.Section(
-                                [
-                                    html.H2(t("map.title", lang), className="visually-hidden"),
-                                    dcc.Graph(
-                                        id=ids.MAP,
-                                        config={"scrollZoom": True, "displaylogo": False},
-                                        className="map",
-                                    ),
-                                    playback(lang),
-                                ],
-                                id="map-section",
-                                tabIndex="-1",
+                            html.H2(t("timeline.title", lang)),
+                            html.P(t("timeline.hint", lang), className="note"),
+                            dcc.Graph(
+                                id=ids.TIMELINE,
+                                config={"displaylogo": False, "displayModeBar": "hover"},
+                                className="timeline",
                             ),
-                            html.Section(
-                                [
-                                    html.H2(t("timeline.title", lang)),
-                                    html.P(t("timeline.hint", lang), className="note"),
-                                    dcc.Graph(
-                                        id=ids.TIMELINE,
-                                        config={"displaylogo": False},
-                                        className="timeline",
-                                    ),
-                                ],
-                                className="timeline-section",
-                            ),
-                            html.Div(panels(state, settings), className="panels"),
                         ],
-                        className="content",
+                        className="timeline-section panel",
                     ),
+                    *sections.values(),
                 ],
-                className="grid",
+                className="below panels",
             ),
             footer or html.Footer(html.P(t("attribution", lang)), className="footer"),
         ],
@@ -308,3 +393,20 @@ def layout(
         className=root_class,
         lang=lang,
     )
+
+
+def _caption(scope, state: ViewState) -> html.Div:
+    from dashboard.picture_view import picture_texts
+
+    texts = picture_texts(scope, state)
+    return html.Div(
+        [html.Strong(texts["title"]), html.Span(texts["subtitle"])],
+        className="map-caption",
+        id="map-caption",
+    )
+
+
+def _kind(section) -> str:
+    """Which panel a section of :func:`panels` is (its second CSS class)."""
+    classes = (section.className or "").split()
+    return classes[1] if len(classes) > 1 else classes[0]

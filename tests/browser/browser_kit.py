@@ -3,6 +3,7 @@ cache, as a new reader), reading the page, and opening the explorer until it has
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from browser_wait import wait_for
@@ -49,6 +50,13 @@ def new_browser(profile: Path, size: str = "1400,1000"):
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(60)
+    width, height = (int(v) for v in size.split(","))
+    if width < 500:
+        # Headless Chromium keeps windows at least ~500 px wide: a phone is emulated.
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True},
+        )
     return driver
 
 
@@ -122,4 +130,8 @@ def choose(driver, control_id: str, value: str) -> None:
         10,
     )
     option.click()
-    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    # Close a multi-select's list; a choice that loads another page leaves nothing.
+    with contextlib.suppress(StaleElementReferenceException):
+        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)

@@ -64,6 +64,17 @@ def test_two_workers_asking_at_once_compute_once(redis_url):
     assert results == ["view"] * 3 and len(calls) == 1
 
 
+def test_a_failed_computation_releases_its_lock(redis_url):
+    def busy():
+        raise RuntimeError("queue full")
+
+    with pytest.raises(RuntimeError):
+        worker(redis_url).get_or_compute(("v", "fails"), busy)
+    started = time.monotonic()
+    assert worker(redis_url).get_or_compute(("v", "fails"), Counter("drawn")) == "drawn"
+    assert time.monotonic() - started < 1, "the next worker waited for a dead lock"
+
+
 def test_values_expire(redis_url):
     cache = worker(redis_url)
     cache.ttl = 120

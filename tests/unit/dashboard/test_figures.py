@@ -12,7 +12,9 @@ import shapely
 from shapely import box
 
 from dashboard import figures
+from dashboard.callbacks.map import basemap_of
 from dashboard.figures import LAYER_ORDER, display_geojson, layer_index, layer_sources
+from dashboard.figures.basemap import BaseGeometry, label_sources
 from dashboard.figures.geometry import vertex_count
 
 EVENT_COLUMNS = ["event_id", "date", "event_type", "location", "geo_precision", "fatalities"]
@@ -63,19 +65,10 @@ def tiny_inputs(three_events):
         geometry=[box(36.5, 47, 39, 49.3)],
         crs=4326,
     )
-    countries = gpd.GeoDataFrame(
-        {"iso_a3": ["UKR"], "name_en": ["Ukraine"], "name_de": ["Ukraine"]},
-        geometry=[box(22, 44, 40, 52.5)],
-        crs=4326,
-    )
-    labels = pd.DataFrame(
-        {
-            "name": ["Kyiv"],
-            "name_de": ["Kiew"],
-            "lat": [50.45],
-            "lon": [30.52],
-            "population": [2.9e6],
-        }
+    base = BaseGeometry(
+        countries=box(22, 44, 40, 52.5),
+        country_lines=None,
+        admin1=box(36.5, 47, 39, 49.3).boundary,
     )
     return {
         "events": three_events,
@@ -83,8 +76,8 @@ def tiny_inputs(three_events):
         "gained": box(37, 48.4, 37.2, 48.5),
         "lost": shapely.Polygon(),
         "admin1": admin1,
-        "countries": countries,
-        "labels": labels,
+        "base": base,
+        "labels": None,
     }
 
 
@@ -161,7 +154,7 @@ def test_online_basemap_is_a_style_name(tiny_inputs):
 
 
 def test_selected_region_gets_outline(tiny_inputs):
-    fig = build_map(**tiny_inputs, selected_regions=["UA-14"])
+    fig = build_map(**tiny_inputs, selected=box(36.5, 47, 39, 49.3))
     selected = fig.layout.map.layers[layer_index("selected.line")]
     assert selected.source["features"] and selected.line.width > 2
 
@@ -204,8 +197,9 @@ def test_real_map_builds(data):
         gained=change.gained,
         lost=change.lost,
         admin1=regions.admin1,
-        countries=regions.countries,
-        labels=None,
+        base=basemap_of(data),
+        labels=label_sources(None, 5),
+        change_label={"lon": 37.5, "lat": 48.2, "text": "+398.7 km²"},
     )
     assert "http" not in json.dumps(fig.to_plotly_json(), default=str)
 
@@ -235,3 +229,15 @@ def test_timeline_rows_and_german_hover(data):
     assert "1.234,5" in fig.data[5].hovertext[0]
     assert fig.layout.xaxis.ticktext and "Aug." in fig.layout.xaxis.ticktext[0]
     assert fig.layout.yaxis.fixedrange and not fig.layout.xaxis.fixedrange
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_map_text_takes_the_theme_colour(tiny_inputs, theme):
+    # A symbol layer's "color" paints its icon only: text left at MapLibre's black was
+    # unreadable on the dark theme's held ground.
+    label = {"lon": 37.1, "lat": 48.45, "text": "+398.7 km²"}
+    fig = build_map(**tiny_inputs, change_label=label, theme=theme)
+    expected = figures.palette.theme_colours(theme)["text"]
+    for name in ("change.label", "places.0"):
+        layer = fig.layout.map.layers[layer_index(name)]
+        assert layer.symbol.textfont.color == expected, name
