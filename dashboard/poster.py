@@ -89,7 +89,7 @@ def poster_page(path: str, search: str, rt) -> str | None:
         parts.append(f'<section class="panel claims">{to_html(claims)}</section>')
     if story is not None:
         parts.append(to_html(story_events(story, lang)))
-    parts.append(to_html(embed_footer(lang, full_path(page), state)))
+    footer = to_html(embed_footer(lang, full_path(page), state))
     meta = page_meta(path, search, request.host_url, rt, request.headers.get("Accept-Language"))
     title = meta.title if meta is not None else "Frontline"
     tags = meta_tags(meta, request.host_url) if meta is not None else ""
@@ -104,7 +104,9 @@ def poster_page(path: str, search: str, rt) -> str | None:
         f"<title>{escape(title)}</title>\n{tags}\n"
         f'<link rel="stylesheet" href="{root}assets/explorer.css">\n</head>\n<body>\n'
         f'<div class="app theme-{state.theme} mode-embed poster {shown}" id="app-root">\n'
+        + f'<main><h1 class="visually-hidden">{escape(title)}</h1>\n'
         + "\n".join(parts)
+        + f"\n</main>\n{footer}"
         + f'\n</div>\n<script src="{root}assets/embed-height.js" async></script>\n'
         "</body>\n</html>\n"
     )

@@ -148,8 +148,37 @@ def label_table(places: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     # Ties go by name, then place, so the order never depends on the input order.
     order = np.lexsort((out["lat"], out["lon"], out["text"].to_numpy(), -score))
     out = out.iloc[order]
+    out = out[~_repeated_names(out)]
     out.insert(4, "rank", np.arange(len(out), dtype="int64"))
     return out
+
+
+#: Two places of one name closer than this are one town to a reader (GeoNames lists a town
+#: and, say, the village by its station under the same name): only the larger is labelled.
+SAME_NAME_KM = 20.0
+
+
+def _repeated_names(ranked: pd.DataFrame) -> np.ndarray:
+    """True for a place whose name a higher-ranked place within :data:`SAME_NAME_KM` has."""
+    text = ranked["text"].to_numpy(dtype=object)
+    drop = np.zeros(len(ranked), dtype=bool)
+    dupes = pd.Series(text).duplicated(keep=False).to_numpy()
+    if not dupes.any():
+        return drop
+    lon, lat = ranked["lon"].to_numpy(dtype=float), ranked["lat"].to_numpy(dtype=float)
+    kept: dict[str, list[int]] = {}
+    for i in np.flatnonzero(dupes):
+        name = text[i]
+        for j in kept.get(name, ()):
+            # Equirectangular distance: plenty for "within 20 km".
+            dx = (lon[i] - lon[j]) * np.cos(np.radians((lat[i] + lat[j]) / 2)) * 111.32
+            dy = (lat[i] - lat[j]) * 110.57
+            if dx * dx + dy * dy < SAME_NAME_KM**2:
+                drop[i] = True
+                break
+        if not drop[i]:
+            kept.setdefault(name, []).append(i)
+    return drop
 
 
 def choose_labels(

@@ -140,7 +140,9 @@ def _filters(state: ViewState, scope, settings) -> html.Section:
             field(
                 t("filters.text", lang),
                 ids.TEXT,
-                dcc.Input(id=ids.TEXT, type="search", value=state.q, debounce=True),
+                # "text", not "search": axe-core refuses any autocomplete on a search
+                # field, and Dash always sets one.
+                dcc.Input(id=ids.TEXT, type="text", value=state.q, debounce=True),
             ),
             html.Fieldset(
                 [
@@ -152,12 +154,14 @@ def _filters(state: ViewState, scope, settings) -> html.Section:
                         ],
                         value=list(state.layers),
                     ),
-                    dcc.Checklist(
-                        id=ids.ALERTS,
-                        options=[{"label": t("filters.alerts_on", lang), "value": "on"}],
-                        value=["on"] if state.alerts else [],
-                    ),
                 ]
+            ),
+            # Its own group: a checkbox in the layers' fieldset read as a fifth layer.
+            dcc.Checklist(
+                id=ids.ALERTS,
+                options=[{"label": t("filters.alerts_on", lang), "value": "on"}],
+                value=["on"] if state.alerts else [],
+                className="alerts-toggle",
             ),
             html.Fieldset(
                 [

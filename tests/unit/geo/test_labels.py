@@ -150,6 +150,19 @@ def test_city_districts_and_sections_are_not_labelled():
     assert "Myrnohrad" not in set(label_table(fixture)["text"])
 
 
+def test_one_label_for_two_places_of_one_name_nearby():
+    # The bundled gazetteer has Dobropillia the town and Dobropillia the village by it:
+    # a reader at z9 saw the name twice.
+    data = pd.read_parquet(bundled_data_dir() / "places.parquet")
+    near = data[(data["lon"].between(36.9, 37.3)) & (data["lat"].between(48.35, 48.6))]
+    assert (near["name"] == "Dobropillia").sum() >= 2, "the fixture lost its two Dobropillias"
+    table = label_table(near)
+    assert (table["text"] == "Dobropillia").sum() == 1
+    # Far apart, a name is two places.
+    fixture = places(("Ivanivka", 30.0, 47.0, 2000), ("Ivanivka", 36.0, 49.0, 1500))
+    assert (label_table(fixture)["text"] == "Ivanivka").sum() == 2
+
+
 def test_order_does_not_depend_on_input_order():
     data = pd.read_parquet(bundled_data_dir() / "places.parquet")
     bbox = (36.5, 47.7, 38.3, 48.9)
