@@ -52,8 +52,9 @@ def browser(tmp_path_factory):
 
 @pytest.fixture
 def page(browser, request):
-    """The browser with its logs drained before the test; fails the test on SEVERE console
-    errors logged during it."""
+    """The browser as a fresh visitor (no cookies, so no earlier test's uploads), with its
+    logs drained before the test; fails the test on SEVERE console errors logged during it."""
+    browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
     browser.get_log("browser")
     browser.get_log("performance")
     yield browser
