@@ -40,6 +40,7 @@ __all__ = [
     "Territory",
     "as_date",
     "period_bounds",
+    "read_snapshots",
 ]
 
 log = logging.getLogger(__name__)
@@ -171,6 +172,7 @@ class Territory:
         self._clip_cache: OrderedDict = OrderedDict()
         self._change_cache: OrderedDict = OrderedDict()
         self._decoded: dict[tuple[str, int], shapely.Geometry] = {}
+        self._digests: dict[tuple[str, dt.date], str] = {}
         # Precomputed whole weeks and months (geo.periods), checked against these
         # snapshots on first use: None until checked, then the table or False.
         self._periods = periods
@@ -183,20 +185,9 @@ class Territory:
         Geometries stay WKB until a snapshot is asked for: decoding all 5,000+ daily
         polygons up front would add about half a second to every start.
         """
-        import pyarrow.parquet as pq
-
-        path = f"{data_dir}/territory.parquet"
-        table = pq.read_table(path, columns=["date", "layer", "source", "geometry"])
-        geo_meta = json.loads((table.schema.metadata or {}).get(b"geo", b"{}"))
-        crs = geo_meta.get("columns", {}).get("geometry", {}).get("crs")
-        code = (crs or {}).get("id", {}).get("code", 4326) if isinstance(crs, dict) else 4326
-        if code != 4326:
-            raise ValueError(f"{path}: geometry must be in EPSG:4326, got EPSG:{code}")
         from geo.periods import PERIODS_FILE, PeriodTable
 
-        # WKB stays in Arrow's buffers (170 MB for the bundled record): converting it to
-        # Python bytes held both copies at once while starting.
-        frame = table.to_pandas(types_mapper=_arrow_binary)
+        frame = read_snapshots(f"{data_dir}/territory.parquet")
         return cls(frame, regions, PeriodTable.read(f"{data_dir}/{PERIODS_FILE}"))
 
     def _geometry(self, layer: str, i: int) -> shapely.Geometry:
@@ -216,6 +207,16 @@ class Territory:
     def dates(self, layer: str = "russian_held") -> list[dt.date]:
         """Every date that has a snapshot of ``layer``, ascending."""
         return list(self._table(layer)["date"])
+
+    def sources(self, layer: str = "russian_held") -> list[str]:
+        """The source of each snapshot of ``layer``, in the order of :meth:`dates`."""
+        self._table(layer)
+        return list(self._sources[layer])
+
+    def table(self) -> pd.DataFrame:
+        """Every snapshot as one table (``date``, ``layer``, ``source``, ``geometry`` as
+        given), sorted by layer and date: what an update merges its new maps into."""
+        return pd.concat(list(self._layers.values()), ignore_index=True)
 
     def coverage(self, layer: str = "russian_held") -> tuple[dt.date, dt.date]:
         """First and last snapshot date of ``layer``."""
@@ -380,9 +381,37 @@ class Territory:
         table = self._period_table(layer)
         out = []
         for a, b in bounds:
-            record = table.record(layer, a, b, codes) if table is not None else None
+            record = table.record(layer, a, b, codes, self.snapshot_key) if table else None
             out.append((record or self._area_record(a, b, codes, layer)).as_record())
         return out
+
+    def snapshot_key(self, layer: str, day: dt.date) -> tuple[dt.date, str] | None:
+        """``(date, digest)`` of the snapshot of ``layer`` in force on ``day``
+        (:func:`geo.periods.snapshot_digest`), or None when there is none: what a
+        precomputed period must have been computed from to be used."""
+        try:
+            snap = self.snapshot(day, layer)
+        except NoSnapshotError:
+            return None
+        key = (layer, snap.date)
+        digest = self._digests.get(key)
+        if digest is None:
+            from geo.periods import snapshot_digest
+
+            i = self._index_on_or_before(layer, snap.date)
+            if i is None or self._dates[layer][i] != snap.date:
+                digest = snapshot_digest(snap.date, snap.source, b"")  # an empty layer
+            else:
+                raw = self._layers[layer]["geometry"].iloc[i]
+                digest = snapshot_digest(snap.date, snap.source, raw)
+            self._digests[key] = digest
+        return snap.date, digest
+
+    @property
+    def periods(self):
+        """The precomputed period table these snapshots were given (may hold periods of
+        other snapshots: :meth:`series_records` checks each), or None."""
+        return self._periods
 
     def _area_record(
         self, start: dt.date, end: dt.date, codes: tuple[str, ...], layer: str
@@ -407,14 +436,16 @@ class Territory:
                             gained, lost, net, source)  # fmt: skip
 
     def check_periods(self, layer: str = "russian_held") -> bool:
-        """Whether the precomputed periods of ``layer`` were computed from these very
-        snapshots (checked once, by a digest of every snapshot: ~0.1 s, so servers do it
-        while they start rather than in the first request that shows a series)."""
+        """Whether precomputed periods of ``layer`` can serve: a table with per-period
+        snapshot digests is checked period by period as they are asked for; an older one
+        by a digest of every snapshot, once (~0.1 s, so servers do it while they start)."""
         return self._period_table(layer) is not None
 
     def _period_table(self, layer: str):
         if self._periods is None:
             return None
+        if self._periods.has_digests:
+            return self._periods  # each period is checked against its snapshots
         if layer not in self._periods_ok:
             from geo.periods import fingerprint
 
@@ -426,6 +457,22 @@ class Territory:
                             "computing every period live", layer)  # fmt: skip
             self._periods_ok[layer] = ok
         return self._periods if self._periods_ok[layer] else None
+
+
+def read_snapshots(path) -> pd.DataFrame:
+    """A snapshot table (``date``, ``layer``, ``source``, ``geometry`` as WKB) from a
+    GeoParquet file in EPSG:4326."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path, columns=["date", "layer", "source", "geometry"])
+    geo_meta = json.loads((table.schema.metadata or {}).get(b"geo", b"{}"))
+    crs = geo_meta.get("columns", {}).get("geometry", {}).get("crs")
+    code = (crs or {}).get("id", {}).get("code", 4326) if isinstance(crs, dict) else 4326
+    if code != 4326:
+        raise ValueError(f"{path}: geometry must be in EPSG:4326, got EPSG:{code}")
+    # WKB stays in Arrow's buffers (170 MB for the bundled record): converting it to
+    # Python bytes held both copies at once while starting.
+    return table.to_pandas(types_mapper=_arrow_binary)
 
 
 #: Bounded caches: a long-running server sees every date of the record sooner or later.

@@ -93,7 +93,23 @@ class Data:
     files: BundledFiles
     problems: tuple[str, ...] = ()
     session: str | None = None
+    #: Control snapshots of other sources than DeepState (``frontline territory import``),
+    #: by source name.
+    sources: dict = field(default_factory=dict)
     _derived: dict = field(default_factory=dict, repr=False)
+
+    def territory_of(self, source: str | None = None) -> Territory:
+        """The snapshots of ``source``: DeepState's (None or "deepstate"), or an imported
+        one; an unknown name is an error listing the known ones."""
+        if source in (None, "", "deepstate"):
+            return self.territory
+        if source in self.sources:
+            return self.sources[source]
+        from geo.errors import FrontlineError
+
+        known = ", ".join(["deepstate", *sorted(self.sources)])
+        raise FrontlineError(f"source: unknown territory source {source!r}; known: {known}",
+                             param="source")  # fmt: skip
 
     # -- the bundled files -----------------------------------------------------------------
 
@@ -243,6 +259,19 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Release connections and threads of this process."""
+
+    def read_update_state(self) -> dict:
+        """What the updater recorded (:mod:`geo.updates.state`); ``{}`` before any update."""
+
+    def territory_versions(self, series: str = "deepstate") -> dict:
+        """``{date: version id}`` of the updated snapshots of ``series``."""
+
+    def save_territory(self, series: str, snapshots, periods=None, replace: bool = False):
+        """Store control snapshots of ``series`` (updated DeepState maps, or an imported
+        source) and, for DeepState, their precomputed periods; readers switch once."""
+
+    def write_update_state(self, state: dict) -> None:
+        """Replace the updater's record; never changes the data version."""
 
 
 class FileDigests:

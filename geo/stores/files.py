@@ -35,6 +35,12 @@ log = logging.getLogger(__name__)
 _REGION_FILES = ("admin1.parquet", "countries.parquet")
 _TERRITORY_FILES = ("territory.parquet", "territory_periods.parquet")
 _MODES = ("new", "replace", "append")
+#: The updater's record in the user folder (:mod:`geo.updates.state`).
+UPDATES_FILE = "updates.json"
+#: Updated and imported control snapshots in the user folder.
+TERRITORY_DIR = "territory"
+#: The series name of DeepState's maps.
+DEEPSTATE = "deepstate"
 
 
 class FileStore:
@@ -76,6 +82,10 @@ class FileStore:
         datasets = self.user_dir / "datasets"
         if datasets.is_dir():
             out += [("dataset", p) for p in sorted(datasets.glob("*.parquet"))]
+        territory = self.user_dir / TERRITORY_DIR
+        if territory.is_dir():
+            out += [("territory", p) for p in sorted(territory.glob("*.parquet"))]
+            out += [("territory", p) for p in sorted((territory / "sources").glob("*.parquet"))]
         return out
 
     def _stat(self) -> tuple:
@@ -161,16 +171,45 @@ class FileStore:
         files = files or BundledFiles(self.data_dir)
         regions = previous.regions if reuse and not _any(changed, _REGION_FILES) else None
         regions = regions or Regions.from_data_dir(self.data_dir)
-        territory = None
-        if reuse and regions is previous.regions and not _any(changed, _TERRITORY_FILES):
-            territory = previous.territory
-        territory = territory or Territory.from_data_dir(self.data_dir, regions)
+        territory = sources = None
+        same_territory = not _any(changed, _TERRITORY_FILES) and not any(
+            n.startswith("territory:") for n in changed
+        )
+        if reuse and regions is previous.regions and same_territory:
+            territory, sources = previous.territory, previous.sources
+        if territory is None:
+            territory, sources = self._territory(regions, problems)
         columns = events_future.result()
         version = combine_digests(digests)
         for problem in problems:
             log.warning("%s", problem)
         self._loaded = now
-        return Data(version, columns, regions, territory, files, tuple(problems))
+        return Data(version, columns, regions, territory, files, tuple(problems),
+                    sources=sources)  # fmt: skip
+
+    def _territory(self, regions: Regions, problems: list[str]) -> tuple[Territory, dict]:
+        """DeepState's snapshots (bundled, with the updated ones in: geo.territory_series)
+        and every imported source's."""
+        from geo.periods import PERIODS_FILE, PeriodTable
+        from geo.territory import read_snapshots
+        from geo.territory_series import merge_snapshots
+
+        bundled = read_snapshots(self.data_dir / "territory.parquet")
+        folder = self.user_dir / TERRITORY_DIR
+        updated_path = folder / f"{DEEPSTATE}.parquet"
+        updated = read_snapshots(updated_path) if updated_path.exists() else None
+        periods = PeriodTable.combine([
+            PeriodTable.read(self.data_dir / PERIODS_FILE),
+            PeriodTable.read(folder / f"{DEEPSTATE}.periods.parquet"),
+        ])  # fmt: skip
+        territory = Territory(merge_snapshots(bundled, updated), regions, periods)
+        sources = {}
+        for path in sorted((folder / "sources").glob("*.parquet")):
+            try:
+                sources[path.stem] = Territory(read_snapshots(path), regions)
+            except (OSError, ValueError) as exc:
+                problems.append(f"territory source left out: {path.name}: {exc}")
+        return territory, sources
 
     def _events(self, dataset_files: list[Path], problems: list[str]):
         """The events of the bundled files and every readable dataset file (from the
@@ -261,6 +300,76 @@ class FileStore:
         self.refresh()
         return DatasetChange(name, mode, before, len(events), added, replaced, str(target))
 
+    # -- territory ---------------------------------------------------------------------------
+
+    def territory_versions(self, series: str = DEEPSTATE) -> dict:
+        """``{date: version id}`` of the updated snapshots of ``series`` (the updater skips
+        the dates it has)."""
+        path = self.user_dir / TERRITORY_DIR / f"{series}.parquet"
+        if not path.exists():
+            return {}
+        frame = pd.read_parquet(path, columns=["date", "version"])
+        return dict(zip(pd.to_datetime(frame["date"]).dt.date, frame["version"], strict=True))
+
+    def save_territory(self, series: str, snapshots: pd.DataFrame, periods=None,
+                       replace: bool = False) -> Path:  # fmt: skip
+        """Store control snapshots of ``series`` in one step each, readers switching once
+        both are written (see :mod:`geo.territory_series` for how they join the record).
+
+        ``series`` "deepstate": updated DeepState maps; their dates replace any earlier
+        ones of those dates, and ``periods`` (rows of :func:`geo.periods.
+        extend_period_table`) are added to the precomputed periods. Another name: an
+        imported source of its own (``replace`` to overwrite one that exists).
+        """
+        from geo.territory_series import merge_snapshots
+
+        folder = self.user_dir / TERRITORY_DIR
+        if series == DEEPSTATE:
+            path = folder / f"{series}.parquet"
+            old = pd.read_parquet(path) if path.exists() else None
+            merged = merge_snapshots(old, snapshots) if old is not None else snapshots
+            if periods is not None and len(periods):
+                from geo.periods import PeriodTable
+
+                ppath = folder / f"{series}.periods.parquet"
+                table = PeriodTable.combine([PeriodTable.read(ppath), PeriodTable(periods)])
+                _write_atomically(ppath, _parquet_bytes(table.frame))
+            _write_atomically(path, _parquet_bytes(merged))
+        else:
+            check_dataset_name(series)
+            path = folder / "sources" / f"{series}.parquet"
+            if path.exists() and not replace:
+                raise FrontlineError(
+                    f"source: a territory source {series!r} exists already; import with "
+                    "--replace to replace it",
+                    param="source",
+                )
+            _write_atomically(path, _parquet_bytes(snapshots))
+        self.refresh()
+        return path
+
+    # -- the updater's record ------------------------------------------------------------------
+
+    def read_update_state(self) -> dict:
+        """``<user_dir>/updates.json`` (``{}`` when there is none or it cannot be read)."""
+        import json
+
+        try:
+            return json.loads((self.user_dir / UPDATES_FILE).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            log.warning("%s unreadable, starting afresh: %s", UPDATES_FILE, exc)
+            return {}
+
+    def write_update_state(self, state: dict) -> None:
+        """Write ``<user_dir>/updates.json`` whole (a temporary file renamed over it). It
+        is no input of the data version (:meth:`_inputs`)."""
+        import json
+
+        _write_atomically(self.user_dir / UPDATES_FILE,
+                          json.dumps(state, indent=1, sort_keys=True).encode())  # fmt: skip
+
     def remove_dataset(self, name: str) -> int:
         """Remove dataset ``name``; returns how many events it had (0: there was none)."""
         path = self.dataset_path(name)
@@ -282,6 +391,30 @@ def merge_by_id(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> tuple:
     merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=4326)
     merged = merged.sort_values(["date", "event_id"], ignore_index=True)
     return merged, len(new) - replaced, replaced
+
+
+def _parquet_bytes(frame: pd.DataFrame) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, compression="zstd", index=False)
+    return buffer.getvalue()
+
+
+def _write_atomically(path: Path, body: bytes) -> None:
+    """``body`` into ``path`` through a temporary file in the same folder: a reader sees the
+    old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(body)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _bundled_changed(changed: set[str]) -> bool:

@@ -47,6 +47,12 @@ from geo.stores.postgis_load import (
     read_versions,
     replace_dataset,
 )
+from geo.stores.postgis_territory import (
+    read_periods,
+    read_sources,
+    save_territory,
+    updated_versions,
+)
 from geo.stores.sessions import PostgisSessions
 from geo.territory import Territory
 
@@ -235,12 +241,12 @@ class PostgisStore:
         files = files or BundledFiles(self.data_dir)
         regions = previous.regions if same("boundaries") else self._regions()
         if same("territory") and regions is previous.regions:
-            territory = previous.territory
+            territory, sources = previous.territory, previous.sources
         else:
-            territory = self._territory(regions)
+            territory, sources = self._territory(regions), self._sources(regions)
         columns = previous.columns if same("events") else self._events()
         version = combine_digests([("db", versions["version"]), *bundled])
-        self._data = Data(version, columns, regions, territory, files)
+        self._data = Data(version, columns, regions, territory, files, sources=sources)
         self._seen = (versions["version"], bundled)
         self._parts = dict(versions)
 
@@ -275,10 +281,16 @@ class PostgisStore:
             [(d, layer, src, bytes(g)) for d, layer, src, g in rows],
             columns=["date", "layer", "source", "geometry"],
         )
-        # The bundled precomputed periods serve only if these are the bundled snapshots
-        # (Territory checks their fingerprint); otherwise every period is computed live.
-        periods = PeriodTable.read(self.data_dir / PERIODS_FILE)
+        # Precomputed periods serve where they were computed from these very snapshots
+        # (checked per period): the bundled ones, and those of updated maps.
+        with self.connection() as conn:
+            extra = read_periods(conn)
+        periods = PeriodTable.combine([PeriodTable.read(self.data_dir / PERIODS_FILE), extra])
         return Territory(table, regions, periods)
+
+    def _sources(self, regions: Regions) -> dict:
+        with self.connection() as conn:
+            return read_sources(conn, regions)
 
     def _events(self):
         """Every event as columns, read with one ``COPY`` (a million rows in a few s)."""
@@ -344,6 +356,37 @@ class PostgisStore:
         self.refresh()
         where = f"{self!r} frontline.events dataset={name}"
         return DatasetChange(name, mode, before, after, added, replaced, where)
+
+    # -- territory ---------------------------------------------------------------------------
+
+    def territory_versions(self, series: str = "deepstate") -> dict:
+        """``{date: version id}`` of the maps ``frontline update territory`` stored."""
+        return updated_versions(self) if series == "deepstate" else {}
+
+    def save_territory(self, series: str, snapshots, periods=None, replace: bool = False):
+        """See :meth:`geo.stores.base.Store.save_territory` (one transaction)."""
+        return save_territory(self, series, snapshots, periods, replace)
+
+    # -- the updater's record ------------------------------------------------------------------
+
+    def read_update_state(self) -> dict:
+        """The ``updates`` row of ``frontline.meta`` (``{}`` when there is none)."""
+        import json
+
+        with self.connection() as conn:
+            row = conn.execute("SELECT value FROM frontline.meta WHERE key = 'updates'").fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def write_update_state(self, state: dict) -> None:
+        """Replace the ``updates`` row; the ``version`` rows are untouched."""
+        import json
+
+        with self.connection() as conn, conn.transaction():
+            conn.execute(
+                "INSERT INTO frontline.meta (key, value) VALUES ('updates', %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (json.dumps(state, sort_keys=True),),
+            )
 
     def remove_dataset(self, name: str) -> int:
         """Remove dataset ``name``; returns how many events it had (0: there was none)."""

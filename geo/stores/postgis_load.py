@@ -5,7 +5,10 @@ Tables live in the schema ``frontline``:
 - ``events``: the canonical event table, one row per event, ``geom`` a WGS84 point; a GiST
   index on ``geom`` (bbox filters) and b-tree indexes on ``date`` (every view has a period),
   ``dataset`` and ``admin1``.
-- ``territory``: one control polygon per layer and day, GiST and date indexes.
+- ``territory``: one control polygon per layer and day, GiST and date indexes; maps from
+  ``frontline update territory`` carry their DeepState ``version`` and ``source_time``.
+- ``territory_periods``: the precomputed periods of updated maps (:mod:`geo.periods`).
+- ``territory_sources``: control polygons of other sources (``frontline territory import``).
 - ``admin1``, ``countries``: boundaries, their attribute columns kept as ``jsonb`` in table
   order (the order decides which region a border point belongs to).
 - ``meta``: ``version``, changed by every write so caches keyed on it never serve old data,
@@ -90,6 +93,31 @@ CREATE TABLE IF NOT EXISTS frontline.territory (
 );
 CREATE INDEX IF NOT EXISTS territory_date_idx ON frontline.territory (date);
 CREATE INDEX IF NOT EXISTS territory_geom_idx ON frontline.territory USING gist (geom);
+ALTER TABLE frontline.territory ADD COLUMN IF NOT EXISTS source_time timestamptz;
+ALTER TABLE frontline.territory ADD COLUMN IF NOT EXISTS version text;
+CREATE TABLE IF NOT EXISTS frontline.territory_periods (
+    layer text NOT NULL,
+    period_start date NOT NULL,
+    period_end date NOT NULL,
+    from_snapshot date NOT NULL,
+    to_snapshot date NOT NULL,
+    source text NOT NULL,
+    from_digest text NOT NULL,
+    to_digest text NOT NULL,
+    region text NOT NULL,
+    gained_km2 double precision NOT NULL,
+    lost_km2 double precision NOT NULL,
+    net_km2 double precision NOT NULL,
+    PRIMARY KEY (layer, period_start, period_end, region)
+);
+CREATE TABLE IF NOT EXISTS frontline.territory_sources (
+    series text NOT NULL,
+    date date NOT NULL,
+    layer text NOT NULL,
+    source text NOT NULL,
+    geom geometry(Geometry, 4326) NOT NULL,
+    PRIMARY KEY (series, layer, date)
+);
 CREATE TABLE IF NOT EXISTS frontline.admin1 (
     ord integer PRIMARY KEY, props jsonb NOT NULL, geom geometry(Geometry, 4326) NOT NULL
 );

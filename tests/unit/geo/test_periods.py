@@ -14,6 +14,7 @@ from geo.periods import (
     PeriodTable,
     aligned_bounds,
     build_period_table,
+    extend_period_table,
     period_pairs,
 )
 from geo.regions import Regions
@@ -119,21 +120,56 @@ def test_region_rows_add_up_and_match_live(tmp_path):
     assert west["lost_km2"] > 0 and east["lost_km2"] > 0
 
 
-def test_table_of_other_snapshots_is_not_used(tmp_path, caplog):
+def test_periods_of_other_snapshots_are_not_used(tmp_path):
     built = _tiny()
     frame, prints = build_period_table(built, built.regions.admin1)
     # Doctor the table so that using it would show: a made-up 999 km² in every period.
     frame["gained_km2"] = 999.0
     table = PeriodTable(frame, prints)
-    other = _tiny(shift=0.05)  # one snapshot differs from those the table was built from
+    other = _tiny(shift=0.05)  # the map of 8 January differs from the table's
     terr = Territory(other._layers["russian_held"], other.regions, table)
-    with caplog.at_level(logging.WARNING):
-        records = terr.series_records("2024-01-01", "2024-01-22", "week")
-    assert "do not match these snapshots" in caplog.text
-    assert all(r["gained_km2"] != 999.0 for r in records)
-    _close(records, _live(other, "2024-01-01", "2024-01-22", "week"))
+    records = terr.series_records("2024-01-01", "2024-01-22", "week")
+    # The two weeks with 8 January at an end are computed live; the third is the table's.
+    assert [r["gained_km2"] == 999.0 for r in records] == [False, False, True]
+    _close(records[:2], _live(other, "2024-01-01", "2024-01-15", "week"))
     same = Territory(built._layers["russian_held"], built.regions, table)
     assert same.series_records("2024-01-08", "2024-01-15", "week")[0]["gained_km2"] == 999.0
     # Periods cut by the chosen dates come from the table too.
     cut = same.series_records("2024-01-10", "2024-01-17", "week")
     assert [r["gained_km2"] for r in cut] == [999.0, 999.0]
+
+
+def _touches(a, b) -> bool:
+    # The changed map of 8 January is in force from the 8th to the 14th.
+    first, after = D(2024, 1, 8), D(2024, 1, 15)
+    return first <= a < after or first <= b < after
+
+
+def test_an_extension_holds_exactly_the_periods_whose_snapshots_changed():
+    built = _tiny()
+    frame, _ = build_period_table(built, built.regions.admin1)
+    table = PeriodTable(frame)
+    other = _tiny(shift=0.05)
+    terr = Territory(other._layers["russian_held"], other.regions, table)
+    rows = extend_period_table(terr, other.regions.admin1, table)
+    periods = set(zip(rows["period_start"].dt.date, rows["period_end"].dt.date, strict=True))
+    pairs = period_pairs(D(2024, 1, 1), D(2024, 1, 22))
+    assert periods == {(a, b) for a, b in pairs if _touches(a, b)}
+    combined = PeriodTable.combine([table, PeriodTable(rows)])
+    fast = Territory(other._layers["russian_held"], other.regions, combined)
+    for start, end, by in [("2024-01-01", "2024-01-22", "week"),
+                           ("2024-01-03", "2024-01-20", "day")]:  # fmt: skip
+        _close(fast.series_records(start, end, by), _live(other, start, end, by))
+    assert extend_period_table(fast, other.regions.admin1, combined).empty
+
+
+def test_an_older_table_without_digests_is_used_whole_or_not_at_all(caplog):
+    built = _tiny()
+    frame, prints = build_period_table(built, built.regions.admin1)
+    frame = frame.drop(columns=["from_digest", "to_digest"]).assign(gained_km2=999.0)
+    other = _tiny(shift=0.05)
+    terr = Territory(other._layers["russian_held"], other.regions, PeriodTable(frame, prints))
+    with caplog.at_level(logging.WARNING):
+        records = terr.series_records("2024-01-01", "2024-01-22", "week")
+    assert "do not match these snapshots" in caplog.text
+    assert all(r["gained_km2"] != 999.0 for r in records)
