@@ -29,7 +29,7 @@ QUERY_PARAMS = {"from", "to", "datasets", "types", "actors", "regions", "precisi
 #: string can be reused as is); anything else is a typo and is refused.
 VIEW_PARAMS = QUERY_PARAMS | {
     "layers", "lang", "theme", "basemap", "lat", "lon", "z", "by", "alerts", "event", "views",
-    "layer", "date", "exact",
+    "layer", "date", "exact", "source",
 }  # fmt: skip
 CACHE_CONTROL = "public, max-age=300"
 PRIVATE = "private, no-store"
@@ -98,10 +98,12 @@ def create_api(rt) -> Blueprint:
         """Answer 304 when the client has this exact response, else build it."""
         version = data.version
         private = data.session is not None
-        etag = _etag(version)
+        current = rt.as_of(data)
+        # The body states the last update's time, which changes without the data.
+        etag = _etag(f"{version}|{current.updated}")
         cache_control = PRIVATE if private else CACHE_CONTROL
         common = {"ETag": etag, "Cache-Control": cache_control, "X-Data-Version": version,
-                  "Vary": "Cookie"}  # fmt: skip
+                  "X-Data-As-Of": current.header_value(), "Vary": "Cookie"}  # fmt: skip
         if etag in request.headers.get("If-None-Match", ""):
             return Response(status=304, headers=common)
         resp = Response(build(), mimetype=mimetype)
@@ -127,7 +129,7 @@ def create_api(rt) -> Blueprint:
         Query.from_params(params)
         check_view_params(params)
         data = rt.scope().data
-        return data, prepare(data, what, fmt, params)
+        return data, prepare(data, what, fmt, params, rt.as_of(data))
 
     def file_route(what: str, fmt: str):
         data, dl = download(what, fmt)

@@ -65,7 +65,8 @@ def create_app(settings: Settings | None = None, store=None) -> Dash:
         # Outside a request (Dash validating the layout at startup) use the defaults.
         if not flask.has_request_context():
             state, errors = parse_search("", basemap=settings.basemap)
-            return explorer.layout(state, rt.scope(session=False), settings, errors)
+            return explorer.layout(state, rt.scope(session=False), settings, errors,
+                                   as_of=rt.as_of())  # fmt: skip
         lang = lang_from_accept_language(flask.request.headers.get("Accept-Language"))
         path, search = _page_url(flask.request)
         return page_layout(path, search, lang, rt)
@@ -130,11 +131,21 @@ def _register_http(server, rt: Runtime) -> None:
     install_http_policies(server, rt.settings)
     install_gzip(server)
 
+    if rt.settings.update_every:
+        from dashboard.settings import every_seconds
+        from geo.updates.schedule import Scheduler
+
+        rt.scheduler = Scheduler(rt.store, every_seconds(rt.settings.update_every))
+
     @server.before_request
     def _watch():
-        # Threads do not survive gunicorn's fork: each worker starts its own watcher.
+        # Threads do not survive gunicorn's fork: each worker starts its own watcher and
+        # scheduler (gunicorn's post_fork starts the scheduler too, so a server nobody
+        # reads still updates). Never in the warm-up before the fork.
         if not flask.request.environ.get("frontline.warmup"):
             rt.store.watch(rt.settings.refresh_seconds)
+            if rt.scheduler is not None:
+                rt.scheduler.start()
 
     @server.before_request
     def _missing_page():
@@ -224,7 +235,7 @@ def page_layout(path: str, search: str, lang: str, rt: Runtime):
     page, state, errors = page_view(path, search, lang, rt)
     if page.kind == "missing":
         errors = [t("error.page", state.lang, path=path), *errors]
-        return explorer.layout(state, rt.scope(), settings, errors)
+        return explorer.layout(state, rt.scope(), settings, errors, as_of=rt.as_of())
     mode = "embed" if page.embedded else page.kind
     scope = rt.scope(session=not page.embedded)
     story = page.story
@@ -234,7 +245,8 @@ def page_layout(path: str, search: str, lang: str, rt: Runtime):
     if page.embedded:
         footer = embed_footer(state.lang, full_path(page), state)
     return explorer.layout(state, scope, settings, errors, mode=mode, intro=intro,
-                           footer=footer, story=story, story_events=events)  # fmt: skip
+                           footer=footer, story=story, story_events=events,
+                           as_of=rt.as_of(scope.data))  # fmt: skip
 
 
 def full_path(page) -> str:

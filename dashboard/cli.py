@@ -13,6 +13,7 @@ from pathlib import Path
 
 from geo.errors import FrontlineError, StoreUnavailable
 from geo.territory import FIGURE_LAYERS
+from geo.territory_series import DAILY, edge_may_be_late
 
 ATTRIBUTION = "Front-line data: DeepStateMap (deepstatemap.live). Boundaries: Natural Earth."
 
@@ -38,10 +39,19 @@ def settings_of(args):
     from dashboard.settings import Settings
 
     settings = Settings.from_env()
+    every = getattr(args, "update_every", None)
+    if every:
+        from dashboard.settings import every_seconds
+
+        try:
+            every_seconds(every)
+        except ValueError as exc:
+            raise FrontlineError(str(exc), param="update-every") from None
     return settings.replace(
         store=getattr(args, "store", None),
         data_dir=getattr(args, "data_dir", None),
         cache=getattr(args, "cache", None),
+        update_every=every,
     )
 
 
@@ -85,6 +95,12 @@ def _add_area(sub) -> None:
         metavar="ISO",
         help="clip to an admin-1 region by ISO 3166-2 code, e.g. UA-14 (Donetsk); "
         "repeat for several (figures for their union)",
+    )
+    p.add_argument(
+        "--source",
+        default="deepstate",
+        help="whose control polygons: 'deepstate' (default) or a source added with "
+        "`frontline territory import`",
     )
     p.add_argument(
         "--layer",
@@ -171,6 +187,13 @@ def _add_serve(sub) -> None:
         default=None,
         help="'memory' (default, per process) or a redis:// URL shared by all workers",
     )
+    p.add_argument(
+        "--update-every",
+        default=None,
+        metavar="PERIOD",
+        help="fetch DeepState's new maps this often, e.g. 6h (one updater across all "
+        "workers and hosts; default $FRONTLINE_UPDATE_EVERY, else never)",
+    )
 
 
 def _add_story(sub) -> None:
@@ -209,7 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Subcommands that live in their own modules (each has add_parser(sub) and COMMANDS).
-EXTENSIONS = ("dashboard.cli_bench", "dashboard.cli_db", "dashboard.cli_export")
+EXTENSIONS = (
+    "dashboard.cli_bench",
+    "dashboard.cli_db",
+    "dashboard.cli_export",
+    "dashboard.cli_update",
+)
 
 
 def _extensions():
@@ -225,7 +253,7 @@ def _extensions():
 
 def cmd_area(args, out) -> int:
     """``frontline area``: print gained/lost/net km² with the snapshot dates used."""
-    territory = store_of(args).current().territory
+    territory = store_of(args).current().territory_of(args.source)
     if args.by:
         changes = territory.series(args.date_from, args.date_to, args.by, args.region, args.layer)
     else:
@@ -267,7 +295,16 @@ def _print_area_table(records, args, out) -> None:
         if i == 0:
             out.write("  ".join("-" * w for w in widths) + "\n")
     sources = sorted({s for r in records for s in r["source"].split("+")})
-    out.write(f"Source: {', '.join(sources)}. {ATTRIBUTION}\n")
+    if args.source in (None, "", "deepstate"):
+        out.write(f"Source: {', '.join(sources)}. {ATTRIBUTION}\n")
+    else:
+        out.write(f"Source: {args.source} (frontline territory import).\n")
+    if any(edge_may_be_late(r["source"]) for r in records):
+        out.write(
+            f"Note: a snapshot above comes from {DAILY}, fetched each day at about 03:00 "
+            "UTC, often before that day's map was out: its edge may be a day late "
+            "(`frontline update territory` replaces such days with DeepState's versions).\n"
+        )
 
 
 def cmd_ingest(args, out) -> int:

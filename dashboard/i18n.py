@@ -306,6 +306,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Mit zwei Fingern die Karte bewegen",
     },
     "side.title": {"en": "Figures and details", "de": "Zahlen und Details"},
+    "claims.other_source": {
+        "en": "Maps of {source}, same region and dates",
+        "de": "Karten von {source}, gleiche Region und Daten",
+    },
     "claims.unchecked": {
         "en": "Not checked: {reason}",
         "de": "Nicht geprüft: {reason}",
@@ -317,6 +321,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Frontlinien-Daten: DeepStateMap (deepstatemap.live) · Ereignisse: UCDP GED 25.1 "
         "(CC BY 4.0) · Grenzen: Natural Earth · Orte: GeoNames (CC BY 4.0) · "
         "Luftalarme: Vadym Klymenko (MIT)",
+    },
+    "asof.text": {
+        "en": "Data as of {map} (newest front-line map); events to {event}. Last update: "
+        "{updated}.",
+        "de": "Datenstand: Frontkarte vom {map}, Ereignisse bis {event}. Letzte "
+        "Aktualisierung: {updated}.",
+    },
+    "asof.never": {
+        "en": "none since the bundled data was built",
+        "de": "keine seit Erstellung der mitgelieferten Daten",
+    },
+    "asof.stale": {
+        "en": "The newest front-line map is from {map}, {days} days ago: figures for later "
+        "dates use that map.",
+        "de": "Die neueste Frontkarte ist vom {map}, {days} Tage alt: Zahlen für spätere Tage "
+        "beruhen auf dieser Karte.",
     },
     # The static picture (dashboard/picture.py) and its key.
     "layer.unknown_in_russia": {"en": "Grey zone in Russia", "de": "Graue Zone in Russland"},

@@ -55,6 +55,7 @@ def register_poster(server, rt) -> None:
 def poster_page(path: str, search: str, rt) -> str | None:
     """The first-paint page of the embed at ``path`` (None: not an embed with a map)."""
     from dashboard.app import LIVE, full_path, page_view
+    from dashboard.as_of import as_of_line
     from dashboard.callbacks.claims import claims_panel
     from dashboard.meta import meta_tags, page_meta
     from dashboard.pages.story import embed_footer, story_events, story_intro
@@ -89,7 +90,9 @@ def poster_page(path: str, search: str, rt) -> str | None:
         parts.append(f'<section class="panel claims">{to_html(claims)}</section>')
     if story is not None:
         parts.append(to_html(story_events(story, lang)))
-    footer = to_html(embed_footer(lang, full_path(page), state))
+    footer = embed_footer(lang, full_path(page), state)
+    footer.children = [*footer.children, as_of_line(rt.as_of(scope.data), lang)]
+    footer = to_html(footer)
     meta = page_meta(path, search, request.host_url, rt, request.headers.get("Accept-Language"))
     title = meta.title if meta is not None else "Frontline"
     tags = meta_tags(meta, request.host_url) if meta is not None else ""

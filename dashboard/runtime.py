@@ -37,6 +37,8 @@ class Runtime:
         self._sessions: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
         self._served: str | None = None
+        #: ``serve --update-every``'s :class:`geo.updates.schedule.Scheduler`, or None.
+        self.scheduler = None
         store.sessions.configure(
             ttl_s=settings.session_hours * 3600, quota=settings.session_quota_mb * 2**20
         )
@@ -74,6 +76,13 @@ class Runtime:
             while len(self._sessions) > 8:
                 self._sessions.popitem(last=False)
         return combined
+
+    def as_of(self, data=None):
+        """How current the data is (:class:`geo.updates.status.AsOf`): the newest map, the
+        last successful update, and whether pages should warn that it is old."""
+        from geo.updates.status import as_of
+
+        return as_of(self.store, data or self.store.current(), self.settings.stale_days)
 
     def session_names(self) -> list[str]:
         """The names of this browser session's uploads."""

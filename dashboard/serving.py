@@ -58,6 +58,12 @@ def _close_store(server, worker) -> None:
         rt.store.close()
 
 
+def _start_scheduler(server, worker) -> None:
+    rt = server.app.wsgi().config.get("FRONTLINE_RUNTIME")
+    if rt is not None and rt.scheduler is not None:
+        rt.scheduler.start()
+
+
 def serve_with_gunicorn(settings, host: str, port: int, workers: int) -> int:
     """Serve ``create_app(settings)`` with ``workers`` gunicorn processes.
 
@@ -82,6 +88,7 @@ def serve_with_gunicorn(settings, host: str, port: int, workers: int) -> int:
         def __init__(self):
             self.options = gunicorn_options(host, port, workers)
             self.options["pre_fork"] = _close_store
+            self.options["post_fork"] = _start_scheduler
             self._wsgi = None
             super().__init__()
 

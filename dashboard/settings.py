@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-__all__ = ["SETTINGS_HELP", "Settings"]
+__all__ = ["SETTINGS_HELP", "Settings", "every_seconds"]
 
 SETTINGS_HELP = {
     "data_dir": "folder of ingested datasets, session uploads and caches "
@@ -31,6 +31,10 @@ SETTINGS_HELP = {
     "session_hours": "hours an upload in the browser stays available to its session",
     "session_quota_mb": "most MB of uploads one browser session may keep",
     "refresh_seconds": "how often a running server looks for new data (ingest, db load, update)",
+    "stale_days": "pages warn that the data is old when the newest map is older than this many "
+    "days",
+    "update_every": "run `frontline update territory` from the server this often, e.g. '6h' or "
+    "'30m' (one updater across all workers and hosts; default: never)",
 }
 
 
@@ -42,6 +46,28 @@ def _positive_float(name: str, raw: str) -> float:
     if not value > 0:
         raise ValueError(f"FRONTLINE_{name.upper()}: must be positive, got {raw!r}")
     return value
+
+
+def every_seconds(text: str, name: str = "--update-every") -> float:
+    """A period such as ``6h``, ``30m``, ``1d`` or ``900`` (seconds) in seconds.
+
+    Examples
+    --------
+    >>> every_seconds("6h")
+    21600.0
+    """
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    raw = str(text).strip().lower()
+    number, unit = (raw[:-1], raw[-1]) if raw[-1:] in units else (raw, "s")
+    try:
+        seconds = float(number) * units[unit]
+    except ValueError:
+        raise ValueError(f"{name}: expected a period such as 6h, 30m or 1d, got {text!r}") from None
+    if seconds < 60:
+        raise ValueError(
+            f"{name}: at least one minute (the source asks for politeness), got {text!r}"
+        )
+    return seconds
 
 
 @dataclass(frozen=True)
@@ -58,6 +84,8 @@ class Settings:
     session_hours: float = 24.0
     session_quota_mb: int = 200
     refresh_seconds: float = 2.0
+    stale_days: float = 3.0
+    update_every: str = ""
 
     @classmethod
     def from_env(cls, environ=os.environ) -> Settings:
@@ -76,11 +104,13 @@ class Settings:
                 values[f.name] = Path(raw)
             elif f.name in ("max_upload_mb", "session_quota_mb"):
                 values[f.name] = int(_positive_float(f.name, raw))
-            elif f.name in ("session_hours", "refresh_seconds"):
+            elif f.name in ("session_hours", "refresh_seconds", "stale_days"):
                 values[f.name] = _positive_float(f.name, raw)
             else:
                 values[f.name] = raw
         settings = cls(**values)
+        if settings.update_every:
+            every_seconds(settings.update_every, "FRONTLINE_UPDATE_EVERY")
         from dashboard.state import BASEMAPS
 
         if settings.basemap not in BASEMAPS:

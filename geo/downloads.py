@@ -88,7 +88,7 @@ def checked_query(data, params: Mapping[str, str]) -> Query:
     return query
 
 
-def prepare(data, what: str, fmt: str, params: Mapping[str, str]) -> Download:
+def prepare(data, what: str, fmt: str, params: Mapping[str, str], as_of=None) -> Download:
     """Check a download request against ``data`` (a :class:`geo.stores.base.Data`).
 
     Parameters
@@ -97,6 +97,8 @@ def prepare(data, what: str, fmt: str, params: Mapping[str, str]) -> Download:
     what : ``"events"``, ``"changes"`` or ``"snapshot"``.
     fmt : ``"csv"`` or ``"geojson"`` (a snapshot is geometry: GeoJSON only).
     params : the view's parameters, one value each.
+    as_of : how current the data is (:class:`geo.updates.status.AsOf`), stated in the
+        provenance as ``data_as_of``.
 
     Raises
     ------
@@ -110,7 +112,13 @@ def prepare(data, what: str, fmt: str, params: Mapping[str, str]) -> Download:
             f"format: {what} can be written as {' or '.join(FORMATS[what])}, not {fmt!r}",
             param="format",
         )
-    return {"events": _events, "changes": _changes, "snapshot": _snapshot}[what](data, fmt, params)
+    download = {"events": _events, "changes": _changes, "snapshot": _snapshot}[what](
+        data, fmt, params
+    )
+    if as_of is not None:
+        # The builders hold this same dict: the body and the .meta.json twin both say it.
+        download.provenance["data_as_of"] = as_of.as_record()
+    return download
 
 
 def _events(data, fmt: str, params) -> Download:
@@ -149,7 +157,9 @@ def _changes(data, fmt: str, params) -> Download:
             f"layer: expected one of {', '.join(FIGURE_LAYERS)}, got {layer!r}", param="layer"
         )
     regions = data.regions.check_codes(query.regions)
-    terr = data.territory
+    # Another source of control polygons (``frontline territory import``), by name.
+    source = params.get("source") or "deepstate"
+    terr = data.territory_of(source)
     # Both ends must have a snapshot (cheap index look-ups) before any period is made.
     terr.snapshot(query.date_from, layer, "from")
     terr.snapshot(query.date_to, layer, "to")
@@ -179,8 +189,11 @@ def _changes(data, fmt: str, params) -> Download:
             return terr.series(start, end, by, regions, layer)
         return [terr.changes(start, end, regions, layer)]
 
-    prov = export.provenance(query.to_params() | {"by": by or "", "layer": layer},
-                             data.version, ["deepstate", "naturalearth"])  # fmt: skip
+    own = [] if source == "deepstate" else [source]
+    prov = export.provenance(query.to_params() | {"by": by or "", "layer": layer,
+                                                  "source": source},
+                             data.version, [*([] if own else ["deepstate"]), "naturalearth"],
+                             own)  # fmt: skip
 
     def build():
         if fmt == "csv":

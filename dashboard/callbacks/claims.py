@@ -38,6 +38,32 @@ def claim_checks(scope) -> list[tuple]:
     return scope.cached(("claims",), compute)
 
 
+def source_checks(scope, claim) -> list[tuple]:
+    """``(source, check, error)`` for ``claim`` against every imported source of control
+    polygons (``frontline territory import``): their figures for the same region and
+    dates, beside DeepState's."""
+    sources = getattr(scope.data, "sources", {}) or {}
+
+    def compute():
+        out = []
+        for name in sorted(sources):
+            try:
+                out.append((name, check_claim(claim, sources[name]), None))
+            except FrontlineError as exc:
+                out.append((name, None, str(exc)))
+        return out
+
+    return scope.cached(("claim-sources", claim.id), compute) if sources else []
+
+
+def _source_record(name: str, check, error) -> dict:
+    if check is None:
+        return {"source": name, "checked": False, "error": error}
+    rec = check.as_record()
+    return {"source": name, "checked": True, "region": rec["region"], "all": rec["all"],
+            "from_snapshot": rec["from_snapshot"], "to_snapshot": rec["to_snapshot"]}  # fmt: skip
+
+
 def claim_records(scope) -> dict:
     """The body of ``/api/v1/claims.json``: every claim, checked or with the reason why not."""
     from geo import export
@@ -50,6 +76,7 @@ def claim_records(scope) -> dict:
         record = check.as_record()
         record.update(checked=True, verdict_en=verdict_text(check, "en"),
                       verdict_de=verdict_text(check, "de"))  # fmt: skip
+        record["other_sources"] = [_source_record(*c) for c in source_checks(scope, claim)]
         records.append(record)
     prov = export.provenance({}, scope.version, ["deepstate", "naturalearth"])
     return {"ok": True, "provenance": prov, "claims": records}
@@ -61,10 +88,11 @@ def claims_panel(scope, lang: str, only: tuple[str, ...] | None = None) -> list:
     checks = [c for c in claim_checks(scope) if only is None or c[0].id in only]
     if not checks:
         return [html.P(t("claims.none", lang))]
-    return [_card(claim, check, error, lang) for claim, check, error in checks]
+    return [_card(claim, check, error, lang, source_checks(scope, claim))
+            for claim, check, error in checks]  # fmt: skip
 
 
-def _card(claim, check, error, lang: str) -> html.Article:
+def _card(claim, check, error, lang: str, others=()) -> html.Article:
     period = fmt_date_range(claim.period_start, claim.period_end, lang)
     region = (check.region_name.get(lang) if check else None) or claim.region
     where = region or t("claims.ukraine", lang)
@@ -82,6 +110,18 @@ def _card(claim, check, error, lang: str) -> html.Article:
                          fmt_km2(region_km2, lang) if region_km2 is not None else "–"))  # fmt: skip
         rows.append((t("claims.all", lang), fmt_km2(check.all_km2, lang)))
         verdict = verdict_text(check, lang)
+    for name, other, problem in others:
+        # Another source's maps for the same region and dates, beside DeepState's.
+        if other is None:
+            rows.append((t("claims.other_source", lang, source=name), problem))
+            continue
+        km2 = other.region_km2 if claim.region else other.all_km2
+        dates = (
+            f"{fmt_date(other.all_change.from_snapshot, lang)} – "
+            f"{fmt_date(other.all_change.to_snapshot, lang)}"
+        )
+        rows.append((t("claims.other_source", lang, source=name),
+                     f"{fmt_km2(km2, lang) if km2 is not None else '–'} ({dates})"))  # fmt: skip
     parts = [
         title,
         html.Dl([el for k, v in rows for el in (html.Dt(k), html.Dd(v))]),

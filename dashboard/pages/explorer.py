@@ -7,6 +7,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.as_of import as_of_line, stale_warning
 from dashboard.i18n import t
 from dashboard.pages.panels import TABLE_COLUMNS, field, panels, playback
 from dashboard.state import (
@@ -315,6 +316,7 @@ def layout(
     footer=None,
     story=None,
     story_events=None,
+    as_of=None,
 ) -> html.Div:
     """The whole explorer for ``state``; ``errors`` are messages about ignored URL params.
 
@@ -324,7 +326,9 @@ def layout(
     the header. ``mode="embed"`` keeps every component (the callbacks need them) but CSS
     hides the chrome and every part not in ``state.views``; ``intro`` is a story's header
     and ``footer`` replaces the attribution footer. A ``story`` page puts its figure check
-    and ``story_events`` (the article's events) right below the map.
+    and ``story_events`` (the article's events) right below the map. ``as_of``
+    (:class:`geo.updates.status.AsOf`) says under the page how current the data is, and
+    above it when the newest map is old.
     """
     lang = state.lang
     embed_views = DEFAULT_STORY_EMBED_VIEWS if story is not None else DEFAULT_EMBED_VIEWS
@@ -362,6 +366,7 @@ def layout(
             dcc.Store(id=ids.OPEN_EVENT, data=state.event),
             dcc.Store(id=ids.MAP_KEY),
             _header(state),
+            stale_warning(as_of, lang) if as_of is not None and mode != "embed" else None,
             _alert(errors, lang),
             intro,
             html.Div(
@@ -391,12 +396,20 @@ def layout(
                 ],
                 className="below panels",
             ),
-            footer or html.Footer(html.P(t("attribution", lang)), className="footer"),
+            _footer(footer, as_of, lang),
         ],
         id=ids.ROOT,
         className=root_class,
         lang=lang,
     )
+
+
+def _footer(footer, as_of, lang: str) -> html.Footer:
+    """The attribution footer (or an embed's), with the as-of line."""
+    footer = footer or html.Footer([html.P(t("attribution", lang))], className="footer")
+    if as_of is not None:
+        footer.children = [*footer.children, as_of_line(as_of, lang)]
+    return footer
 
 
 def _caption(scope, state: ViewState) -> html.Div:
