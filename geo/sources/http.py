@@ -354,7 +354,7 @@ class HttpClient:
         if remaining:
             expected = headers.get("content-length", "?")
             raise self.error(
-                f"the body was cut off after {total:,} of {expected} bytes (truncated)",
+                f"the body was cut off after {total:,} of {_count(expected)} bytes (truncated)",
                 where=where,
                 reason="truncated",
             )
@@ -417,6 +417,11 @@ class HttpClient:
                 where=where,
                 reason="truncated" if cut else "malformed",
             ) from None
+
+
+def _count(value) -> str:
+    """A byte count from a header as people read it (``3300`` -> ``3,300``)."""
+    return f"{int(value):,d}" if str(value).strip().isdigit() else str(value)
 
 
 def _loggable(url: str) -> str:

@@ -44,7 +44,7 @@ from geo.sources.errors import SourceError, redact
 from geo.sources.http import HttpClient
 from geo.stores.names import check_dataset_name
 from geo.territory import as_date
-from geo.updates.event_sources import SOURCES, credentials, fetch_rows
+from geo.updates.event_sources import SOURCES, credentials, fetch_rows, ucdp_country_ids
 from geo.updates.lock import updater_lock
 from geo.updates.state import now_utc, read_states, record_failure, record_success
 
@@ -57,6 +57,8 @@ KIND = "events"
 # Compared to tell a revision from an unchanged event; "dataset" is the same by definition.
 _COMPARED = tuple(c for c in EVENT_DTYPES if c not in ("event_id", "dataset"))
 _MISSING = "\x00"
+#: Days before a dataset's newest ACLED event that a run without --since reads again.
+ACLED_REREAD_DAYS = 60
 # The column of a source's own event id, by the format its rows are read in.
 _NATIVE_ID = {"ucdp": "id", "acled": "event_id_cnty"}
 
@@ -159,6 +161,8 @@ def update_events(
         )
     name = check_dataset_name(name or source)
     since_date = as_date(since, "since") if since not in (None, "") else None
+    if source.startswith("ucdp"):
+        ucdp_country_ids(country)  # a mistyped country is the user's, not the source's, error
     environ = os.environ if environ is None else environ
     secrets = [v for v in credentials(source, environ).values() if v]
     with updater_lock(store) as held:
@@ -213,6 +217,10 @@ def _run(store, source, name, country, since, environ, client) -> EventsUpdate:
     if (state is not None and state.detail.get("dataset") == name and len(held)
             and _countries(state.detail.get("country")) == _countries(country)):  # fmt: skip
         applied = dict(state.detail.get("applied") or {})
+    if source == "acled" and since is None and len(held):
+        # ACLED has no release files: without a date every run would ask for everything
+        # since 1997. Events of the last weeks are still being revised, so re-read those.
+        since = pd.to_datetime(held["date"]).max().date() - dt.timedelta(days=ACLED_REREAD_DAYS)
     rows = fetch_rows(source, country=country, since=since, environ=environ, client=client,
                       applied=applied)  # fmt: skip
     asked = since.isoformat() if since else None
