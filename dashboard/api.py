@@ -11,8 +11,11 @@ written by :mod:`geo.downloads`, the same code as ``frontline export``.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, request
 
@@ -56,15 +59,37 @@ def error_response(message: str, status: int, param: str | None = None) -> Respo
     return Response(json.dumps(body), status=status, mimetype="application/json")
 
 
-def _params() -> dict[str, str]:
-    unknown = sorted(set(request.args) - VIEW_PARAMS)
+def _params(extra=frozenset()) -> dict[str, str]:
+    allowed = VIEW_PARAMS | set(extra)
+    unknown = sorted(set(request.args) - allowed)
     if unknown:
         raise ApiError(
             f"unknown parameter {', '.join(map(repr, unknown))}; allowed: "
-            f"{', '.join(sorted(VIEW_PARAMS))}",
+            f"{', '.join(sorted(allowed))}",
             param=unknown[0] or "(empty name)",
         )
     return single_values(request.args)
+
+
+@dataclass(frozen=True)
+class ApiTools:
+    """What a module of more routes (:data:`API_EXTENSIONS`) answers with.
+
+    ``respond(data, build, mimetype, filename=None, headers=None)`` answers ``304`` when the
+    client has this response (ETag of path, parameters, data version and last update) and
+    else ``build()``; ``params(extra)`` is the request's parameters, one value each, the
+    view's and ``extra`` allowed, anything else refused naming it; ``as_of(data)`` says how
+    current the data is (:class:`geo.updates.status.AsOf`).
+    """
+
+    rt: object
+    respond: Callable
+    params: Callable
+    as_of: Callable
+
+
+#: Modules with more ``/api/v1`` routes: each has ``add_routes(api, tools: ApiTools)``.
+API_EXTENSIONS = ("dashboard.api_settlements", "dashboard.api_measures", "dashboard.api_check")
 
 
 def single_values(args) -> dict[str, str]:
@@ -161,6 +186,16 @@ def create_api(rt) -> Blueprint:
         _params()
         scope = rt.scope(session=False)
         return respond(scope.data, lambda: json.dumps(claim_records(scope)), "application/json")
+
+    tools = ApiTools(rt, respond, _params, rt.as_of)
+    for name in API_EXTENSIONS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.add_routes(api, tools)
 
     @api.route("/<path:rest>")
     def unknown_path(rest):
