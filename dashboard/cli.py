@@ -114,6 +114,12 @@ def _add_area(sub) -> None:
         choices=["day", "week", "month"],
         help="one row per day, ISO week or calendar month instead of one total",
     )
+    p.add_argument(
+        "--per-region",
+        action="store_true",
+        help="one row per oblast (admin-1 region) and period (--by week or month, default "
+        "month); the rows of a period add up to its total",
+    )
     p.add_argument("--format", default="table", choices=["table", "csv", "json"])
     add_store_options(p)
 
@@ -236,7 +242,9 @@ EXTENSIONS = (
     "dashboard.cli_bench",
     "dashboard.cli_db",
     "dashboard.cli_export",
+    "dashboard.cli_measures",
     "dashboard.cli_update",
+    "dashboard.cli_check",
 )
 
 
@@ -252,13 +260,26 @@ def _extensions():
 
 
 def cmd_area(args, out) -> int:
-    """``frontline area``: print gained/lost/net km² with the snapshot dates used."""
-    territory = store_of(args).current().territory_of(args.source)
-    if args.by:
-        changes = territory.series(args.date_from, args.date_to, args.by, args.region, args.layer)
+    """``frontline area``: print gained/lost/net km² with the snapshot dates used
+    (``--per-region``: one row per oblast and period, :func:`geo.measures.per_region`)."""
+    if args.per_region:
+        from dashboard.cli_measures import write_records
+        from geo.measures import PER_REGION_FIELDS, per_region
+
+        records = per_region(store_of(args).current(), args.date_from, args.date_to,
+                             args.by or "month", regions=args.region, layer=args.layer,
+                             source=args.source)  # fmt: skip
+        if args.format == "csv":
+            write_records(records, out, PER_REGION_FIELDS)
+            return 0
     else:
-        changes = [territory.changes(args.date_from, args.date_to, args.region, args.layer)]
-    records = [c.as_record() for c in changes]
+        territory = store_of(args).current().territory_of(args.source)
+        if args.by:
+            changes = territory.series(args.date_from, args.date_to, args.by, args.region,
+                                       args.layer)  # fmt: skip
+        else:
+            changes = [territory.changes(args.date_from, args.date_to, args.region, args.layer)]
+        records = [c.as_record() for c in changes]
     if args.format == "json":
         json.dump(records, out, indent=2)
         out.write("\n")
@@ -285,10 +306,15 @@ def _print_area_table(records, args, out) -> None:
         )
         for r in records
     ]
+    left = 2
+    if getattr(args, "per_region", False):
+        from dashboard.cli_measures import per_region_rows
+
+        header, rows, left = per_region_rows(records, bool(args.region))
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
     for i, row in enumerate([header, *rows]):
         cells = [
-            c.ljust(w) if j < 2 else c.rjust(w)
+            c.ljust(w) if j < left else c.rjust(w)
             for j, (c, w) in enumerate(zip(row, widths, strict=True))
         ]
         out.write("  ".join(cells) + "\n")
@@ -296,7 +322,7 @@ def _print_area_table(records, args, out) -> None:
             out.write("  ".join("-" * w for w in widths) + "\n")
     sources = sorted({s for r in records for s in r["source"].split("+")})
     if args.source in (None, "", "deepstate"):
-        out.write(f"Source: {', '.join(sources)}. {ATTRIBUTION}\n")
+        out.write(f"Source: {', '.join(sources) or '-'}. {ATTRIBUTION}\n")
     else:
         out.write(f"Source: {args.source} (frontline territory import).\n")
     if any(edge_may_be_late(r["source"]) for r in records):

@@ -20,6 +20,26 @@ __all__ = ["Runtime"]
 log = logging.getLogger(__name__)
 
 
+def _warm_measures(data) -> None:
+    """Load the measures' tables of a new generation on a background thread: after an
+    update they are rebuilt (seconds), and no reader should wait for that."""
+    import flask
+
+    from geo.background import pool
+    from geo.measures import warm
+
+    if flask.has_request_context() and flask.request.environ.get("frontline.warmup"):
+        return  # before gunicorn forks: no thread may be running then
+
+    def run():
+        try:
+            warm(data)
+        except Exception:  # a reader's request will say what is wrong
+            log.exception("could not prepare the measures of data version %s", data.version)
+
+    pool("measures").submit(run)
+
+
 class Runtime:
     """The app's store and cache, and how a request gets its data.
 
@@ -51,6 +71,7 @@ class Runtime:
             # A new generation: values cached for the old one can never be asked for again.
             self._served = data.version
             self.cache.retain(data.version)
+            _warm_measures(data)
         if session:
             from dashboard.sessions import session_id
 
