@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 import yaml
 
+from geo.claimtext import ParsedClaim, parse_claim
 from geo.errors import FrontlineError
 from geo.schema import EVENT_COLUMNS, EVENT_DTYPES, EVENT_TYPES
 
@@ -71,6 +72,10 @@ class Story:
     events: tuple[StoryEvent, ...]
     claims: tuple[str, ...]
     path: Path | None = field(default=None, compare=False)
+    #: Claims given as their sentence (``- sentence: "..."`` under ``claims:``), read
+    #: against the article's date (or the item's own ``date``); checked by
+    #: :func:`geo.claimcheck.check_sentence`.
+    sentences: tuple[ParsedClaim, ...] = ()
 
     @property
     def source(self) -> str:
@@ -141,10 +146,15 @@ def check_story(path, gazetteer, regions, claims=None) -> tuple[Story | None, li
             bad("view.regions", f"unknown region {code!r}")
 
     known_claims = set(claims) if claims is not None else None
-    story_claims = tuple(str(c) for c in doc.get("claims") or [])
-    for cid in story_claims:
-        if known_claims is not None and cid not in known_claims:
-            bad("claims", f"unknown claim {cid!r}")
+    story_claims, sentences = [], []
+    for n, item in enumerate(doc.get("claims") or [], start=1):
+        if isinstance(item, dict):
+            parsed = _sentence_claim(n, item, _date(article.get("date")), regions, bad)
+            sentences += [parsed] if parsed is not None else []
+        elif known_claims is not None and str(item) not in known_claims:
+            bad("claims", f"unknown claim {str(item)!r}")
+        else:
+            story_claims.append(str(item))
 
     events = []
     for n, item in enumerate(doc.get("events") or [], start=1):
@@ -162,8 +172,9 @@ def check_story(path, gazetteer, regions, claims=None) -> tuple[Story | None, li
         article=article,
         view=view,
         events=tuple(events),
-        claims=story_claims,
+        claims=tuple(story_claims),
         path=path,
+        sentences=tuple(sentences),
     )
     return story, []
 
@@ -175,6 +186,35 @@ def _date(value) -> dt.date | None:
         return dt.date.fromisoformat(str(value))
     except (TypeError, ValueError):
         return None
+
+
+def _sentence_claim(n, item: dict, published, regions, bad) -> ParsedClaim | None:
+    """A claim given as its sentence: read it (:func:`geo.claimtext.parse_claim`) against
+    the item's ``date`` or the article's; a sentence that cannot be read whole is a problem
+    of the file, naming what is missing."""
+    where = f"claims #{n}"
+    unknown = sorted(set(item) - {"sentence", "date"})
+    if unknown:
+        bad(f"{where}.{unknown[0]}", "unknown field; a claim given as a sentence has "
+            "sentence and, optionally, date")  # fmt: skip
+        return None
+    sentence = item.get("sentence")
+    if not isinstance(sentence, str) or not sentence.strip():
+        bad(f"{where}.sentence", f"expected the sentence as text, got {sentence!r}")
+        return None
+    given = item.get("date") not in (None, "")
+    date = _date(item["date"]) if given else published
+    if date is None:
+        bad(f"{where}.date", f"not an ISO date: {item['date']!r}" if given
+            else "needed: the article has no date to read the sentence against")  # fmt: skip
+        return None
+    parsed = parse_claim(sentence, date=date, regions=regions)
+    if parsed.problems or not parsed.ok:
+        found = ", ".join(f"{p['part']} {p['code']}" for p in parsed.problems) or "incomplete"
+        bad(f"{where}.sentence", f"cannot be read whole ({found}); give it as a claim of "
+            "data/claims.yaml instead, or reword it")  # fmt: skip
+        return None
+    return parsed
 
 
 def _check_event(n, item, gazetteer, regions, known_claims, bad) -> StoryEvent | None:
