@@ -256,9 +256,11 @@ def full_path(page) -> str:
 
 def _register_callbacks(app, rt: Runtime) -> None:
     from dashboard.callbacks import (
+        check,
         claims,
         details,
         filters,
+        measures,
         panels,
         permalink,
         playback,
@@ -266,5 +268,6 @@ def _register_callbacks(app, rt: Runtime) -> None:
         upload,
     )
 
-    for module in (permalink, filters, panels, claims, details, upload, playback, share):
+    for module in (permalink, filters, panels, claims, details, upload, playback, share, check,
+                   measures):  # fmt: skip
         module.register(app, rt)

@@ -105,6 +105,118 @@ STRINGS: dict[str, dict[str, str]] = {
     "layers.territory": {"en": "Control at end of period", "de": "Kontrolle am Periodenende"},
     "layers.changes": {"en": "Gained/lost in period", "de": "Gewinne/Verluste im Zeitraum"},
     "layers.borders": {"en": "Region borders", "de": "Regionsgrenzen"},
+    "layers.settlements": {
+        "en": "Settlements that changed hands",
+        "de": "Ortschaften, die die Seite wechselten",
+    },
+    "settlements.title": {
+        "en": "Settlements that changed hands",
+        "de": "Ortschaften, die die Seite wechselten",
+    },
+    "settlements.to_ru": {
+        "en": "Taken by Russian forces",
+        "de": "Von russischen Truppen eingenommen",
+    },
+    "settlements.to_ua": {
+        "en": "Taken by Ukrainian forces",
+        "de": "Von ukrainischen Truppen eingenommen",
+    },
+    "settlements.contested": {
+        "en": "Contested (changed sides within days)",
+        "de": "Umkämpft (wechselte binnen Tagen die Seite)",
+    },
+    "settlements.reverted": {"en": "Changed sides and back", "de": "Wechselte hin und zurück"},
+    "settlements.first_held": {
+        "en": "first held on the map of",
+        "de": "erstmals gehalten auf der Karte vom",
+    },
+    "settlements.via_grey": {
+        "en": "passed through the grey zone",
+        "de": "lag zuvor in der grauen Zone",
+    },
+    "settlements.none": {
+        "en": "No settlement of the gazetteer changed hands in this period and region.",
+        "de": "Kein Ort des Ortsverzeichnisses wechselte in diesem Zeitraum und Gebiet die Seite.",
+    },
+    "settlements.col.name": {"en": "Place", "de": "Ort"},
+    "settlements.col.region": {"en": "Region", "de": "Region"},
+    "settlements.col.outcome": {"en": "What happened", "de": "Was geschah"},
+    "settlements.col.first": {"en": "First held on the map of", "de": "Erstmals gehalten am"},
+    "settlements.more": {
+        "en": "and {n} more (all of them on the map and in the downloads)",
+        "de": "und {n} weitere (alle auf der Karte und in den Downloads)",
+    },
+    "measure.source": {
+        "en": "Source: {source}; maps of {start} to {end}.",
+        "de": "Quelle: {source}; Karten vom {start} bis {end}.",
+    },
+    "front.title": {"en": "Length of the front", "de": "Länge der Front"},
+    "front.ukraine": {"en": "Front in Ukraine", "de": "Front in der Ukraine"},
+    "front.kursk": {"en": "Kursk salient", "de": "Kursker Frontbogen"},
+    "front.note": {
+        "en": "{km} km on the map of {date}: the line between Russian-held and Ukrainian-held "
+        "ground inside Ukraine, borders and coasts left out, measured on the WGS84 "
+        "ellipsoid. Source: {source}.",
+        "de": "{km} km auf der Karte vom {date}: die Linie zwischen russisch und ukrainisch "
+        "kontrolliertem Gebiet in der Ukraine, ohne Grenzen und Küsten, gemessen auf dem "
+        "WGS84-Ellipsoid. Quelle: {source}.",
+    },
+    "speed.title": {"en": "How fast the front moves", "de": "Wie schnell sich die Front bewegt"},
+    "speed.window": {
+        "en": "km² a day, {days}-day average",
+        "de": "km² pro Tag, {days}-Tage-Mittel",
+    },
+    "speed.since": {
+        "en": "{month}: {value} net, the largest monthly gain since {since}.",
+        "de": "{month}: netto {value}, der größte Monatsgewinn seit {since}.",
+    },
+    "speed.record": {
+        "en": "{month}: {value} net, the largest monthly gain on record (since {first}).",
+        "de": "{month}: netto {value}, der größte Monatsgewinn seit Beginn der Daten ({first}).",
+    },
+    "oblasts.title": {"en": "km² by oblast", "de": "km² nach Oblast"},
+    "oblasts.outside": {"en": "Outside every region", "de": "Außerhalb aller Regionen"},
+    "oblasts.region": {"en": "Region", "de": "Region"},
+    "oblasts.total": {"en": "All regions", "de": "Alle Regionen"},
+    "distance.title": {
+        "en": "Distance from a place to the front",
+        "de": "Entfernung eines Ortes zur Front",
+    },
+    "distance.place": {"en": "Place", "de": "Ort"},
+    "distance.example": {"en": "e.g. Kramatorsk", "de": "z. B. Kramatorsk"},
+    "distance.go": {"en": "Show", "de": "Anzeigen"},
+    "distance.ask": {
+        "en": "Name a place to see its distance to Russian-held ground.",
+        "de": "Nennen Sie einen Ort, um seine Entfernung zu russisch kontrolliertem Gebiet "
+        "zu sehen.",
+    },
+    "distance.none": {"en": "No distance for this place", "de": "Keine Entfernung für diesen Ort"},
+    "distance.line": {
+        "en": "The front is {km} km from {place} (map of {now}), {km_start} km on {start}; "
+        "nearest {nearest} km on {nearest_date}. Geodesic distance to Russian-held ground "
+        "(WGS84). Source: {source}.",
+        "de": "Die Front ist {km} km von {place} entfernt (Karte vom {now}), {km_start} km am "
+        "{start}; am nächsten {nearest} km am {nearest_date}. Geodätische Entfernung zu "
+        "russisch kontrolliertem Gebiet (WGS84). Quelle: {source}.",
+    },
+    "figures.took": {
+        "en": "Russian forces took {km2} and {n} in this period.",
+        "de": "Russische Truppen nahmen in diesem Zeitraum {km2} und {n} ein.",
+    },
+    "figures.retook": {
+        "en": "Ukrainian forces took {n}.",
+        "de": "Ukrainische Truppen nahmen {n} ein.",
+    },
+    "figures.settlement_count": {"en": "{n} settlements", "de": "{n} Ortschaften"},
+    "figures.settlement_one": {"en": "1 settlement", "de": "1 Ortschaft"},
+    "figures.settlements_source": {
+        "en": "To Russia {ru}, to Ukraine {ua}, contested {contested}. Places of the GeoNames "
+        "gazetteer (in Ukraine 1,000 inhabitants or more) whose point changed sides between "
+        "the maps of {start} and {end} ({sources})",
+        "de": "An Russland {ru}, an die Ukraine {ua}, umkämpft {contested}. Orte des "
+        "GeoNames-Ortsverzeichnisses (in der Ukraine ab 1.000 Einwohnern), deren Punkt "
+        "zwischen den Karten vom {start} und {end} die Seite wechselte ({sources})",
+    },
     "map.title": {"en": "Map", "de": "Karte"},
     "timeline.title": {"en": "Timeline", "de": "Zeitachse"},
     "timeline.hint": {
@@ -306,6 +418,37 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Mit zwei Fingern die Karte bewegen",
     },
     "side.title": {"en": "Figures and details", "de": "Zahlen und Details"},
+    "check.title": {"en": "Check a sentence", "de": "Einen Satz prüfen"},
+    "check.hint": {
+        "en": "Paste a reported figure (German or English, up to 1,000 characters), e.g. from a "
+        "wire report. Frontline reads what it claims into the fields below, which you can "
+        "correct, and sets the data's figures beside it.",
+        "de": "Fügen Sie eine gemeldete Zahl ein (Deutsch oder Englisch, bis 1.000 Zeichen), "
+        "etwa aus einer Agenturmeldung. Frontline liest, was sie behauptet, in die Felder "
+        "unten (korrigierbar) und stellt die Zahlen der Daten daneben.",
+    },
+    "check.sentence": {"en": "Sentence", "de": "Satz"},
+    "check.date": {"en": "Published on (YYYY-MM-DD)", "de": "Veröffentlicht am (JJJJ-MM-TT)"},
+    "check.read": {"en": "Read the sentence", "de": "Satz lesen"},
+    "check.fields": {"en": "What it claims", "de": "Was er behauptet"},
+    "check.measure": {"en": "Measure", "de": "Größe"},
+    "check.m.area_gained": {"en": "Area gained (km²)", "de": "Gewonnene Fläche (km²)"},
+    "check.m.area_lost": {"en": "Area lost (km²)", "de": "Verlorene Fläche (km²)"},
+    "check.m.area_net": {"en": "Net change (km²)", "de": "Nettoveränderung (km²)"},
+    "check.m.settlements": {"en": "Settlements taken", "de": "Eingenommene Ortschaften"},
+    "check.m.distance": {"en": "Distance to a place (km)", "de": "Entfernung zu einem Ort (km)"},
+    "check.value": {"en": "Number", "de": "Zahl"},
+    "check.side": {"en": "Whose advance", "de": "Wessen Vormarsch"},
+    "check.s.russia": {"en": "Russian forces", "de": "Russische Truppen"},
+    "check.s.ukraine": {"en": "Ukrainian forces", "de": "Ukrainische Truppen"},
+    "check.region": {"en": "Region", "de": "Region"},
+    "check.place": {"en": "Place (for a distance)", "de": "Ort (für eine Entfernung)"},
+    "check.from": {"en": "From", "de": "Von"},
+    "check.to": {"en": "To (exclusive)", "de": "Bis (ausschließlich)"},
+    "check.incomplete": {
+        "en": "Read a sentence, or fill in the measure, the number and the period.",
+        "de": "Lesen Sie einen Satz ein oder füllen Sie Größe, Zahl und Zeitraum aus.",
+    },
     "claims.other_source": {
         "en": "Maps of {source}, same region and dates",
         "de": "Karten von {source}, gleiche Region und Daten",

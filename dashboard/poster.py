@@ -58,6 +58,7 @@ def poster_page(path: str, search: str, rt) -> str | None:
     from dashboard.as_of import as_of_line
     from dashboard.callbacks.claims import claims_panel
     from dashboard.meta import meta_tags, page_meta
+    from dashboard.pages.explorer import story_sentences
     from dashboard.pages.story import embed_footer, story_events, story_intro
     from dashboard.picture_view import picture_texts
     from dashboard.state import (
@@ -86,7 +87,8 @@ def poster_page(path: str, search: str, rt) -> str | None:
     parts.append(_picture(state, live, texts, lang))
     if "claims" in views:
         only = tuple(story.claims) if story is not None else None
-        claims = [html.H2(t("claims.title", lang)), *claims_panel(scope, lang, only)]
+        sentences = story_sentences(story) if story is not None else ()
+        claims = [html.H2(t("claims.title", lang)), *claims_panel(scope, lang, only, sentences)]
         parts.append(f'<section class="panel claims">{to_html(claims)}</section>')
     if story is not None:
         parts.append(to_html(story_events(story, lang)))

@@ -37,10 +37,13 @@ DEFAULT_FROM = dt.date(2024, 10, 1)
 DEFAULT_TO = dt.date(2024, 11, 1)
 #: Map overlays a reader can switch: events, control areas at the end of the period,
 #: ground gained/lost during it, admin-1 borders.
-LAYER_CHOICES = ("events", "territory", "changes", "borders")
+LAYER_CHOICES = ("events", "territory", "changes", "settlements", "borders")
 BY_CHOICES = ("day", "week", "month")
 #: Parts an embed can show (``views=map,timeline,figures``); the explorer shows them all.
-VIEW_CHOICES = ("map", "timeline", "figures", "claims", "details", "table")
+VIEW_CHOICES = (
+    "map", "timeline", "figures", "claims", "details", "table",
+    "settlements", "front", "speed", "oblasts", "distance", "check",
+)  # fmt: skip
 DEFAULT_EMBED_VIEWS = ("map", "timeline", "figures")
 #: A story's embed: the map and the figure check, then the article's events.
 DEFAULT_STORY_EMBED_VIEWS = ("map", "claims")

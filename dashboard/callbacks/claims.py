@@ -82,14 +82,19 @@ def claim_records(scope) -> dict:
     return {"ok": True, "provenance": prov, "claims": records}
 
 
-def claims_panel(scope, lang: str, only: tuple[str, ...] | None = None) -> list:
+def claims_panel(scope, lang: str, only: tuple[str, ...] | None = None, sentences=()) -> list:
     """A card per claim (``only``: these claim ids, e.g. a story's): reported figure, data
-    for its region and for Ukraine, verdict, and where the figure was published."""
+    for its region and for Ukraine, verdict, and where the figure was published; then a
+    card per claim a story gives as its sentence alone (``sentences``: ``(text, date)``)."""
     checks = [c for c in claim_checks(scope) if only is None or c[0].id in only]
-    if not checks:
+    extra = [_sentence_card(scope, text, date, lang) for text, date in sentences or ()]
+    if not checks and not extra:
         return [html.P(t("claims.none", lang))]
-    return [_card(claim, check, error, lang, source_checks(scope, claim))
-            for claim, check, error in checks]  # fmt: skip
+    if not checks:
+        return extra
+    cards = [_card(claim, check, error, lang, source_checks(scope, claim))
+             for claim, check, error in checks]  # fmt: skip
+    return cards + extra
 
 
 def _card(claim, check, error, lang: str, others=()) -> html.Article:
@@ -142,6 +147,27 @@ def _card(claim, check, error, lang: str, others=()) -> html.Article:
     return html.Article(parts, className="claim", id=f"claim-{claim.id}")
 
 
+def _sentence_card(scope, text: str, date: str | None, lang: str) -> html.Article:
+    """A story's claim given as its sentence: the sentence quoted, and the data's answer
+    (:func:`geo.claimcheck.check_sentence`) in the page's language."""
+    from dashboard.claimcheck_text import sentence_verdict
+    from geo.claimcheck import check_sentence
+    from geo.claimtext import parse_claim
+
+    def compute():
+        parsed = parse_claim(text, date=date, regions=scope.data.regions)
+        return sentence_verdict(check_sentence(parsed, scope.data), lang)
+
+    verdict = scope.cached(("sentence-claim", text, date, lang), compute)
+    return html.Article(
+        [
+            html.Blockquote(text, className="claim-sentence"),
+            html.P([html.Strong(t("claims.verdict", lang) + ": "), verdict], className="verdict"),
+        ],
+        className="claim claim-from-sentence",
+    )
+
+
 def register(app, rt) -> None:
     """Attach the claims callback (depends only on the language)."""
 
@@ -149,4 +175,6 @@ def register(app, rt) -> None:
     def update_claims(ui, page):
         # A story's page checks the story's claims; the explorer all of them.
         only = tuple(page["claims"]) if page and "claims" in page else None
-        return claims_panel(rt.scope(session=False), (ui or {}).get("lang", "en"), only)
+        sentences = [tuple(s) for s in (page or {}).get("sentences") or ()]
+        return claims_panel(rt.scope(session=False), (ui or {}).get("lang", "en"), only,
+                            sentences)  # fmt: skip

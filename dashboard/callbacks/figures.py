@@ -9,6 +9,7 @@ from dashboard.formatting import fmt_date, fmt_date_range, fmt_int, fmt_km2
 from dashboard.i18n import STRINGS, t
 from dashboard.state import ViewState
 from dashboard.view import compute_view
+from dashboard.view_settlements import view_settlements
 
 __all__ = ["dataset_label", "figures_panel"]
 
@@ -89,4 +90,40 @@ def figures_panel(scope, state: ViewState) -> list:
         _card("lost", t("figures.lost", lang), fmt_km2(change.lost_km2, lang), source),
         _card("net", t("figures.net", lang), fmt_km2(change.net_km2, lang, sign=True), source),
     ]
-    return cards
+    return cards + _settlements(scope, state, change)
+
+
+def _count(n: int, lang: str) -> str:
+    if n == 1:
+        return t("figures.settlement_one", lang)
+    return t("figures.settlement_count", lang, n=fmt_int(n, lang))
+
+
+def _settlements(scope, state: ViewState, change) -> list:
+    """ "Russian forces took 505.3 km² and 12 settlements", and a card with the counts by
+    outcome, their source and the maps they were read from (nothing when the period has
+    no settlement figures)."""
+    lang = state.lang
+    found = view_settlements(scope, state)
+    summary = found.get("summary")
+    if not summary:
+        return []
+    ru, ua = summary.get("to_ru", 0), summary.get("to_ua", 0)
+    line = [t("figures.took", lang, km2=fmt_km2(change.gained_km2, lang), n=_count(ru, lang))]
+    if ua:
+        line.append(" " + t("figures.retook", lang, n=_count(ua, lang)))
+    snaps = (found.get("snapshots") or {}).get("russian_held") or {}
+    source = t(
+        "figures.settlements_source",
+        lang,
+        ru=fmt_int(ru, lang),
+        ua=fmt_int(ua, lang),
+        contested=fmt_int(summary.get("contested", 0), lang),
+        start=fmt_date(snaps["from_snapshot"], lang) if snaps else "–",
+        end=fmt_date(snaps["to_snapshot"], lang) if snaps else "–",
+        sources=snaps.get("source", "") if snaps else "",
+    )
+    return [
+        html.P(line, className="figure-summary", id="fig-summary"),
+        _card("settlements", t("settlements.title", lang), fmt_int(ru + ua, lang), source),
+    ]

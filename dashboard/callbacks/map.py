@@ -38,6 +38,7 @@ from dashboard.i18n import t
 from dashboard.scope import Scope
 from dashboard.state import ViewState
 from dashboard.view import compute_view, view_alerts, view_change, view_snapshots
+from dashboard.view_settlements import view_settlements
 from geo import aggregate
 from geo.errors import FrontlineError
 from geo.labels import label_tiers
@@ -201,6 +202,7 @@ def base_layers(scope: Scope, state: ViewState, zoom: float | None = None) -> di
         "admin1": regions.admin1,
         "selected": selected,
         "change_label": change_label(change, state.lang),
+        "settlements": view_settlements(scope, state) if "settlements" in layers else None,
     }
 
 

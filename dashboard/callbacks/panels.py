@@ -22,6 +22,7 @@ from dashboard.callbacks.wire import plain
 from dashboard.pages.key import map_key
 from dashboard.state import ViewState
 from dashboard.view import compute_view
+from dashboard.view_settlements import view_settlements
 
 __all__ = ["register", "scope_for"]
 
@@ -74,6 +75,9 @@ def register(app, rt) -> None:
         if figure[0] is not no_update:
             view = compute_view(scope, state)
             kinds = drawn_kinds(scope, state, viewport)
+            if "settlements" in state.layers:
+                places = view_settlements(scope, state).get("places") or []
+                kinds |= {f"settlement.{p['outcome']}" for p in places}
             legend = plain(map_key(state, view, kinds, state.lang, state.theme))
         figure = (*figure, legend)
         if viewport_only:

@@ -33,6 +33,7 @@ from dashboard.figures.geometry import (
     offline_style,
 )
 from dashboard.figures.palette import ALERT_COLOURSCALE, theme_colours
+from dashboard.figures.settlements import settlement_trace
 from dashboard.formatting import fmt_number, hover_text
 
 __all__ = [
@@ -120,6 +121,7 @@ def build_map(
     t: Translate = lambda key: key,
     event_data: list[dict] | None = None,
     uirevision: str = "frontline-map",
+    settlements: dict | None = None,
 ) -> dict:
     """The map figure: territory at the end of the period, its changes, and events.
 
@@ -142,6 +144,8 @@ def build_map(
         ``events`` is not used.
     uirevision : the camera a reader moved is kept while this stays the same; a new value
         (another region chosen, a story opened) moves the map to ``center``/``zoom``.
+    settlements : the settlements that changed hands in the period
+        (:func:`dashboard.view_settlements.view_settlements`), drawn above the areas.
 
     Returns
     -------
@@ -160,7 +164,8 @@ def build_map(
             layer["below"] = layer_below(layer["name"])
         elif layer["name"].startswith(_OFFLINE_ONLY):
             layer["visible"] = False
-    traces = [_alerts_trace(alert_hours, admin1, lang, t, offline)]
+    traces = [_alerts_trace(alert_hours, admin1, lang, t, offline),
+              settlement_trace(settlements, lang, t)]  # fmt: skip
     if event_data is None:
         event_data = event_traces(events, lang, t)
     traces += event_slots(event_data)

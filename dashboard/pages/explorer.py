@@ -9,6 +9,8 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.as_of import as_of_line, stale_warning
 from dashboard.i18n import t
+from dashboard.pages.check import check_panel
+from dashboard.pages.measures import measure_panels
 from dashboard.pages.panels import TABLE_COLUMNS, field, panels, playback
 from dashboard.state import (
     BASEMAPS,
@@ -341,11 +343,14 @@ def layout(
 
         viewport = fit_regions(scope, state.regions)
     sections = {_kind(section): section for section in panels(state, settings)}
+    sections.update({_kind(section): section for section in measure_panels(lang)})
+    sections["check"] = check_panel(lang, scope.data.regions, _article_date(story))
     side = [sections.pop("figures"), sections.pop("details")]
     first = [sections.pop("claims"), story_events] if story is not None else []
     page = {"mode": mode}
     if story is not None:
         page["claims"] = list(story.claims)  # the figure check shows the story's claims
+        page["sentences"] = story_sentences(story)
     filters = _filters(state, scope, settings)
     # An embed carries its title, the period's km² and their source in the map's frame:
     # an article shows the graphic without the page around it.
@@ -402,6 +407,23 @@ def layout(
         className=root_class,
         lang=lang,
     )
+
+
+def story_sentences(story) -> list[list]:
+    """A story's claims given as sentences, as ``[text, publication date]`` pairs."""
+    return [[p.text, p.anchor_date.isoformat() if p.anchor_date else None]
+            for p in getattr(story, "sentences", ())]  # fmt: skip
+
+
+def _article_date(story):
+    """A story's publication date (it anchors "im Oktober" in a pasted sentence), else None."""
+    import datetime as dt
+
+    raw = (story.article or {}).get("date") if story is not None else None
+    try:
+        return dt.date.fromisoformat(str(raw)) if raw else None
+    except ValueError:
+        return None
 
 
 def _footer(footer, as_of, lang: str) -> html.Footer:

@@ -17,6 +17,7 @@ from dashboard.figures.palette import (
     OTHER_COLOUR,
     theme_colours,
 )
+from dashboard.figures.settlements import SETTLEMENT_COLOURS
 from dashboard.i18n import STRINGS, t
 
 __all__ = ["map_key"]
@@ -69,6 +70,9 @@ def map_key(state, view: dict, kinds: set[str], lang: str, theme: str) -> html.D
             label = t(key, lang) if key in STRINGS else kind
             colour = EVENT_TYPE_COLOURS.get(kind, OTHER_COLOUR)
             items.append(_item("point", {"background": colour}, label))
+    for outcome, colour in SETTLEMENT_COLOURS.items():
+        if f"settlement.{outcome}" in kinds:
+            items.append(_item("point", {"background": colour}, t(f"settlements.{outcome}", lang)))
     if "region_level" in kinds:
         items.append(_item("circle", {"background": "#6b6b6b"}, t("events.region_level", lang)))
     if "bins" in kinds:
