@@ -210,12 +210,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "figures.settlement_count": {"en": "{n} settlements", "de": "{n} Ortschaften"},
     "figures.settlement_one": {"en": "1 settlement", "de": "1 Ortschaft"},
     "figures.settlements_source": {
-        "en": "To Russia {ru}, to Ukraine {ua}, contested {contested}. Places of the GeoNames "
-        "gazetteer (in Ukraine 1,000 inhabitants or more) whose point changed sides between "
-        "the maps of {start} and {end} ({sources})",
-        "de": "An Russland {ru}, an die Ukraine {ua}, umkämpft {contested}. Orte des "
-        "GeoNames-Ortsverzeichnisses (in der Ukraine ab 1.000 Einwohnern), deren Punkt "
-        "zwischen den Karten vom {start} und {end} die Seite wechselte ({sources})",
+        "en": "To Russia {ru}, to Ukraine {ua}, contested {contested}: GeoNames places (in "
+        "Ukraine 1,000+ inhabitants) on the maps of {start} and {end} ({sources})",
+        "de": "An Russland {ru}, an die Ukraine {ua}, umkämpft {contested}: GeoNames-Orte (in "
+        "der Ukraine ab 1.000 Einwohnern) auf den Karten vom {start} und {end} ({sources})",
     },
     "map.title": {"en": "Map", "de": "Karte"},
     "timeline.title": {"en": "Timeline", "de": "Zeitachse"},
@@ -392,6 +390,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "share.events_csv": {"en": "Events (CSV)", "de": "Ereignisse (CSV)"},
     "share.events_geojson": {"en": "Events (GeoJSON)", "de": "Ereignisse (GeoJSON)"},
     "share.changes_csv": {"en": "km² by week (CSV)", "de": "km² je Woche (CSV)"},
+    "share.settlements_csv": {
+        "en": "Settlements that changed hands (CSV)",
+        "de": "Ortschaften, die die Seite wechselten (CSV)",
+    },
+    "share.settlements_geojson": {
+        "en": "Settlements that changed hands (GeoJSON)",
+        "de": "Ortschaften, die die Seite wechselten (GeoJSON)",
+    },
     "share.changes_geojson": {
         "en": "Gained/lost ground (GeoJSON)",
         "de": "Gewonnenes/verlorenes Gebiet (GeoJSON)",
@@ -438,6 +444,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "check.m.settlements": {"en": "Settlements taken", "de": "Eingenommene Ortschaften"},
     "check.m.distance": {"en": "Distance to a place (km)", "de": "Entfernung zu einem Ort (km)"},
     "check.value": {"en": "Number", "de": "Zahl"},
+    "check.measure_pick": {"en": "Choose what is claimed", "de": "Was wird behauptet?"},
     "check.side": {"en": "Whose advance", "de": "Wessen Vormarsch"},
     "check.s.russia": {"en": "Russian forces", "de": "Russische Truppen"},
     "check.s.ukraine": {"en": "Ukrainian forces", "de": "Ukrainische Truppen"},

@@ -59,6 +59,7 @@ def poster_page(path: str, search: str, rt) -> str | None:
     from dashboard.callbacks.claims import claims_panel
     from dashboard.meta import meta_tags, page_meta
     from dashboard.pages.explorer import story_sentences
+    from dashboard.pages.measures import MEASURE_VIEWS
     from dashboard.pages.story import embed_footer, story_events, story_intro
     from dashboard.picture_view import picture_texts
     from dashboard.state import (
@@ -74,8 +75,8 @@ def poster_page(path: str, search: str, rt) -> str | None:
         return None  # the live page says what was wrong with the link
     story = page.story
     views = state.views or (DEFAULT_STORY_EMBED_VIEWS if story else DEFAULT_EMBED_VIEWS)
-    if "map" not in views:
-        return None
+    if "map" not in views or set(views) & {*MEASURE_VIEWS, "check"}:
+        return None  # the measures and the sentence box are live (charts, a text field)
     lang = state.lang
     scope = rt.scope(session=False)
     query = search.lstrip("?")

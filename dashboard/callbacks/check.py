@@ -37,6 +37,28 @@ def _date(text: str | None, param: str) -> dt.date | None:
         ) from None
 
 
+def _number(value) -> float | None:
+    """The number field: "610", "1.234,5" or "1,234.5" (either language's format)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    from geo.claimtext import read_number
+
+    number, _ = read_number(str(value).strip(), None)
+    if number is None:
+        raise FrontlineError(f"number: expected a number such as 610 or 1.234,5, got {value!r}",
+                             param="number")  # fmt: skip
+    return number
+
+
+def _shown(value: float | None) -> str:
+    """A number for the field: whole numbers without ".0"."""
+    if value is None:
+        return ""
+    return f"{value:g}" if value == int(value) else str(value)
+
+
 def _parse(text: str, date: str | None, regions):
     from geo.claimtext import parse_claim
 
@@ -53,7 +75,7 @@ def claim_from_fields(text, date, measure, value, side, region, place, start, en
 
         parsed = ParsedClaim(text="", anchor_date=_date(date, "date"))
     unit = "km" if measure == "distance" else "settlements" if measure == "settlements" else "km2"
-    number = float(value) if value not in (None, "") else None
+    number = _number(value)
     return dataclasses.replace(
         parsed,
         measure=measure or parsed.measure,
@@ -110,7 +132,7 @@ def register(app, rt) -> None:
             parsed.measure,
             # Areas in km² (a sentence in square miles is converted), so the field and the
             # check read the same number.
-            parsed.value_km2 if parsed.value_km2 is not None else parsed.value,
+            _shown(parsed.value_km2 if parsed.value_km2 is not None else parsed.value),
             parsed.side or "russia",
             parsed.region or "",
             parsed.place or "",

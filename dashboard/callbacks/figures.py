@@ -123,7 +123,15 @@ def _settlements(scope, state: ViewState, change) -> list:
         end=fmt_date(snaps["to_snapshot"], lang) if snaps else "–",
         sources=snaps.get("source", "") if snaps else "",
     )
+    # One card: the sentence a reader quotes, then where its count comes from.
     return [
-        html.P(line, className="figure-summary", id="fig-summary"),
-        _card("settlements", t("settlements.title", lang), fmt_int(ru + ua, lang), source),
+        html.Div(
+            [
+                html.Div(t("settlements.title", lang), className="figure-label"),
+                html.P(line, className="figure-summary", id="fig-summary"),
+                html.Div(source, id="fig-settlements-source", className="figure-source"),
+            ],
+            className="figure-card",
+            id="fig-settlements",
+        )
     ]

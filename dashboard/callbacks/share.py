@@ -23,7 +23,11 @@ DOWNLOADS = (
     ("share.events_geojson", "/api/v1/events.geojson"),
     ("share.changes_csv", "/api/v1/territory/changes.csv"),
     ("share.changes_geojson", "/api/v1/territory/changes.geojson"),
+    ("share.settlements_csv", "/api/v1/territory/settlements.csv"),
+    ("share.settlements_geojson", "/api/v1/territory/settlements.geojson"),
 )
+#: Downloads of the measures take the period and the regions only (not the event filters).
+_MEASURES = ("settlements",)
 
 
 def share_texts(
@@ -46,8 +50,12 @@ def share_texts(
     by = state.by if state.by in ("week", "month") else "week"
     links = []
     for key, api in DOWNLOADS:
-        extra = {"by": by} if "territory" in api else {}
-        links.append((t(key, lang), api + "?" + urlencode({**query, **extra}, safe=",:")))
+        if any(m in api for m in _MEASURES):
+            params = {k: v for k, v in query.items() if k in ("from", "to", "regions")}
+            params["lang"] = lang
+        else:
+            params = {**query, **({"by": by} if "territory" in api else {})}
+        links.append((t(key, lang), api + "?" + urlencode(params, safe=",:")))
     return origin + path + search, iframe, links
 
 

@@ -62,6 +62,7 @@ def check_panel(lang: str, regions, date: dt.date | None = None) -> html.Section
                         ids.CHECK_MEASURE,
                         dcc.Dropdown(
                             id=ids.CHECK_MEASURE,
+                            placeholder=t("check.measure_pick", lang),
                             clearable=False,
                             value=None,
                             options=[
@@ -72,7 +73,7 @@ def check_panel(lang: str, regions, date: dt.date | None = None) -> html.Section
                     field(
                         t("check.value", lang),
                         ids.CHECK_VALUE,
-                        dcc.Input(id=ids.CHECK_VALUE, type="number", min=0, value=None),
+                        dcc.Input(id=ids.CHECK_VALUE, type="text", inputMode="decimal", value=""),
                     ),
                     field(
                         t("check.side", lang),

@@ -10,6 +10,7 @@ import io
 import time
 import urllib.request
 
+import pyogrio
 import pytest
 from browser_kit import (
     EVENT_POINTS_JS,
@@ -68,6 +69,13 @@ def test_the_share_panel_shares_the_view_on_screen(page, server, data, fresh):
     weekly = next(h for h in downloads.values() if "changes.csv" in h)
     with urllib.request.urlopen(weekly) as resp:
         assert resp.status == 200 and b"period_start" in resp.read()
+    # The settlements of the view, as CSV and GeoJSON (read back by GDAL): the same places.
+    places = next(h for h in downloads.values() if "settlements.csv" in h)
+    rows = list(csv.DictReader(io.StringIO(urllib.request.urlopen(places).read().decode())))
+    geojson = next(h for h in downloads.values() if "settlements.geojson" in h)
+    read_back = pyogrio.read_dataframe(urllib.request.urlopen(geojson).read())
+    assert sorted(r["geonameid"] for r in rows) == sorted(read_back["geonameid"].astype(str))
+    assert rows and all(r["admin1"] == "UA-14" for r in rows)
     # The copied link, opened by another reader, opens the same view.
     base, search = link.split("/?", 1)
     open_explorer(fresh, base, "?" + search)

@@ -72,6 +72,11 @@ def test_one_scheduled_update_across_two_workers_and_the_page_says_as_of(
         csv_text = _get(f"{base}/api/v1/territory/changes.csv?from=2025-08-20&to=2025-08-21")
         (row,) = csv.DictReader(io.StringIO(csv_text))
         assert row["source"] == "deepstate-cyterat+deepstate-layers"
+        # Figures beyond km² extend over the new map too, for any length of period (the
+        # settlement table is rebuilt for the new data version, not refused beyond 92 days).
+        settled = _get(f"{base}/api/v1/territory/settlements.csv?from=2025-06-01&to=2025-12-01")
+        places = list(csv.DictReader(io.StringIO(settled)))
+        assert places and all(p["first_held"] for p in places)
         # The reader's page says how current the data is, and that the newest map is old.
         open_explorer(page, base, "?lang=en", 40)
         today = fmt_date(dt.datetime.now(dt.UTC).date(), "en")
