@@ -12,6 +12,7 @@ from dash import Input, Output, State, html, no_update
 from dashboard import ids
 from dashboard.i18n import t
 from geo.errors import FrontlineError
+from geo.territory import as_date
 
 __all__ = ["claim_from_fields", "register", "result_view"]
 
@@ -27,14 +28,8 @@ _FIELDS = (
 
 
 def _date(text: str | None, param: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise FrontlineError(
-            f"{param}: expected a date such as 2024-10-01, got {text!r}", param=param
-        ) from None
+    """A date field: empty is None; anything else an ISO date (errors name the field)."""
+    return as_date(text, param) if text else None
 
 
 def _number(value) -> float | None:

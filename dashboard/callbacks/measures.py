@@ -32,14 +32,18 @@ __all__ = [
 MAX_LISTED = 60
 
 
-def _layout(theme: str, y_title: str, **extra) -> dict:
+def _layout(theme: str, y_title: str, lang: str = "en", **extra) -> dict:
     colours = theme_colours(theme)
+    # Plotly writes dates and numbers the English way unless told: German readers get
+    # 6.10.2024 and 1.100,6.
+    de = lang == "de"
     return {
+        "separators": ",." if de else ".,",
         "margin": {"l": 56, "r": 12, "t": 8, "b": 36},
         "paper_bgcolor": colours["paper"],
         "plot_bgcolor": colours["paper"],
         "font": {"color": colours["text"]},
-        "xaxis": {"gridcolor": colours["grid"]},
+        "xaxis": {"gridcolor": colours["grid"], **({"tickformat": "%-d.%-m.%Y"} if de else {})},
         "yaxis": {"title": {"text": y_title}, "gridcolor": colours["grid"], "rangemode": "tozero"},
         "legend": {"orientation": "h", "y": -0.2},
         "hovermode": "x unified",
@@ -160,7 +164,7 @@ def front_view(scope, state: ViewState) -> tuple[dict, str]:
         date=fmt_date(last["snapshot"], lang),
         source=last["source"],
     )
-    return {"data": data, "layout": _layout(state.theme, "km")}, note
+    return {"data": data, "layout": _layout(state.theme, "km", lang)}, note
 
 
 def speed_view(scope, state: ViewState) -> tuple[dict, str]:
@@ -216,7 +220,7 @@ def speed_view(scope, state: ViewState) -> tuple[dict, str]:
                 first=_month(best["first_month"], lang),
             )
         note = f"{rank} {note}"
-    return {"data": data, "layout": _layout(state.theme, "km²/d")}, note
+    return {"data": data, "layout": _layout(state.theme, "km²/d", lang)}, note
 
 
 def oblasts_view(scope, state: ViewState) -> tuple[dict, list]:
@@ -257,7 +261,7 @@ def oblasts_view(scope, state: ViewState) -> tuple[dict, list]:
                 "y": [by_period.get(p, 0.0) for p in periods],
             }
         )
-    figure = {"data": data, "layout": _layout(state.theme, "km²", barmode="relative")}
+    figure = {"data": data, "layout": _layout(state.theme, "km²", lang, barmode="relative")}
     figure["layout"]["xaxis"]["type"] = "category"
     head = [t(k, lang) for k in ("oblasts.region", "figures.gained", "figures.lost", "figures.net")]
     body = [
@@ -344,7 +348,7 @@ def distance_view(scope, state: ViewState, place: str | None) -> tuple[dict, str
         nearest_date=fmt_date(fig["nearest_snapshot"], lang),
         source=found["source"],
     )
-    return {"data": data, "layout": _layout(state.theme, "km")}, note
+    return {"data": data, "layout": _layout(state.theme, "km", lang)}, note
 
 
 def register(app, rt) -> None:
