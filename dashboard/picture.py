@@ -160,11 +160,13 @@ def _answer(rt, fmt: str) -> Response:
     # SVG is text, ~4x smaller gzipped: compressed once and cached with the picture, under
     # an ETag of its own (a cache must not answer a client without gzip with it).
     gz = fmt == "svg" and _accepts_gzip(request.headers.get("Accept-Encoding", ""))
-    etag = _etag(version, gz)
+    current = rt.as_of(scope.data)
+    etag = _etag(f"{version}|{current.updated}", gz)
     headers = {
         "ETag": etag,
         "Cache-Control": PRIVATE if scope.data.session is not None else CACHE_CONTROL,
         "X-Data-Version": version,
+        "X-Data-As-Of": current.header_value(),
         "Vary": "Cookie, Accept-Encoding" if fmt == "svg" else "Cookie",
     }
     if etag in request.headers.get("If-None-Match", ""):
