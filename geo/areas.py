@@ -6,6 +6,8 @@ latitude (about 2.3x at 49°N), so they are never used for a figure here.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import shapely
 from pyproj import Geod, Transformer
@@ -79,3 +81,21 @@ def geodesic_area_km2(geom) -> float:
         return 0.0
     area, _ = _GEOD.geometry_area_perimeter(shapely.geometry.shape(geom))
     return abs(area) / 1e6
+
+
+_PREPARING = threading.Lock()
+
+
+def prepared(geom: shapely.Geometry) -> shapely.Geometry:
+    """``geom``, prepared for repeated predicates (in place, once).
+
+    Snapshot and region geometries are shared by a server's threads. Two threads preparing
+    the same geometry at once freed its prepared form twice and aborted the process
+    ("double free or corruption"); preparing under one lock, only when not yet prepared,
+    cannot.
+    """
+    if not shapely.is_prepared(geom):
+        with _PREPARING:
+            if not shapely.is_prepared(geom):
+                shapely.prepare(geom)
+    return geom

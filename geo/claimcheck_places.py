@@ -27,17 +27,6 @@ __all__ = ["check_distance", "check_settlements"]
 
 
 # --- settlements ----------------------------------------------------------------------------
-def _settlement_table(data, start, end):
-    from geo.settlements import SETTLEMENTS_FILE, SettlementTable, table_for
-
-    # Read once per data generation (~0.3 s); a tuple, since derived() recomputes a None.
-    (pre,) = data.derived(
-        ("claimcheck", "settlement-table"),
-        lambda: (SettlementTable.read(data.data_dir / SETTLEMENTS_FILE),),
-    )
-    return table_for(data.territory, data.places, data.regions, start, end, pre)
-
-
 def check_settlements(p: ParsedClaim, data, version: str) -> SentenceCheck:
     """Count the places that changed hands to the claimed side in the claim's period.
 
@@ -53,6 +42,7 @@ def check_settlements(p: ParsedClaim, data, version: str) -> SentenceCheck:
     contested places apart) for the claim's region and for its country, the places, and
     the snapshots used; its verdict compares the claim with the count.
     """
+    from geo.measures import settlement_table
     from geo.settlements import settlement_changes
 
     side = "ru" if p.side == "russia" else "ua"
@@ -61,7 +51,7 @@ def check_settlements(p: ParsedClaim, data, version: str) -> SentenceCheck:
     which = "region" if p.region else "all"
     base = SentenceCheck(p, "checked", claimed=p.value, unit="settlements", version=version)
     try:
-        table = _settlement_table(data, p.period_start, p.period_end)
+        table = settlement_table(data, p.period_start, p.period_end)
         changes = settlement_changes(table, p.period_start, p.period_end, None, side=side)
     except FrontlineError as exc:
         return replace(base, verdict=_no_data(p, which, "count"), errors=(str(exc),))

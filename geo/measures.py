@@ -45,6 +45,7 @@ __all__ = [
     "distance",
     "front_length",
     "per_region",
+    "settlement_table",
     "settlements",
     "speed",
     "warm",
@@ -79,7 +80,10 @@ def _region_name(data, code: str | None, lang: str = "en") -> str | None:
 # -- settlements -----------------------------------------------------------------------------
 
 
-def _settlement_table(data, start: dt.date, end: dt.date):
+def settlement_table(data, start: dt.date, end: dt.date):
+    """The settlement table of this data generation that answers ``start`` to ``end``: the
+    bundled one when it matches the snapshots, else one rebuilt once for the generation
+    (:meth:`geo.stores.base.Data.derived`: one thread builds it, the others wait)."""
     from geo.settlements import SETTLEMENTS_FILE, SettlementTable, table_for
 
     def load():
@@ -147,7 +151,7 @@ def settlements(data, start, end, regions=(), lang: str = "en") -> dict:
     lang = check_lang(lang)
     codes = _regions(data, regions)
     start, end = check_range(data.territory, start, end)
-    result = settlement_changes(_settlement_table(data, start, end), start, end, codes)
+    result = settlement_changes(settlement_table(data, start, end), start, end, codes)
     record = result.as_record()
     snaps = record["snapshots"]
     places = []
@@ -185,7 +189,7 @@ def warm(data) -> None:
     if "russian_held" not in data.territory.layers:
         return
     first, last = data.territory.coverage(_LAYER)
-    _settlement_table(data, first, last)
+    settlement_table(data, first, last)
     _front_table(data)
 
 

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.areas import prepared
 from geo.gazetteer import normalise_name
 from geo.periods import fingerprint
 
@@ -347,8 +348,7 @@ def _dates_between(dates: list[dt.date], first, last) -> list[dt.date]:
 def _inside(geometry, lon, lat) -> np.ndarray:
     if geometry.is_empty or len(lon) == 0:
         return np.zeros(len(lon), dtype=bool)
-    shapely.prepare(geometry)
-    return shapely.contains_xy(geometry, lon, lat)
+    return shapely.contains_xy(prepared(geometry), lon, lat)
 
 
 def _changes(matrix: np.ndarray, dates: list[dt.date], ids: np.ndarray, kind: str):

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.areas import area_km2
+from geo.areas import area_km2, prepared
 from geo.background import pool
 from geo.calendar import period_bounds
 from geo.changes import ChangeRecord
@@ -524,5 +524,4 @@ def _both_differences(a: shapely.Geometry, b: shapely.Geometry) -> tuple:
 @lru_cache(maxsize=64)
 def _prepared(geom: shapely.Geometry) -> shapely.Geometry:
     # Prepared geometries make the repeated intersections of a series several times faster.
-    shapely.prepare(geom)
-    return geom
+    return prepared(geom)

@@ -71,6 +71,11 @@ class BundledFiles:
         return gpd.read_parquet(path) if path.exists() else None
 
 
+#: Guards the creation of each generation's lock for :meth:`Data.derived`.
+_DERIVING = threading.Lock()
+_LOCK = ("derived", "lock")
+
+
 @dataclass(frozen=True, eq=False)
 class Data:
     """One generation of a store's data: everything a reader sees, under one version.
@@ -192,10 +197,20 @@ class Data:
 
     def derived(self, key, compute):
         """A value computed once per generation (not per request): small derived tables
-        that belong to this data and go when it goes."""
+        that belong to this data and go when it goes.
+
+        Once means once: the threads of a worker asking at the same time wait for the one
+        computing it (three threads had rebuilt the same settlement table at once after an
+        update, sharing its geometries)."""
         hit = self._derived.get(key)
-        if hit is None:
-            hit = self._derived[key] = compute()
+        if hit is not None:
+            return hit
+        with _DERIVING:
+            lock = self._derived.setdefault(_LOCK, threading.RLock())
+        with lock:
+            hit = self._derived.get(key)
+            if hit is None:
+                hit = self._derived[key] = compute()
         return hit
 
 

@@ -3,9 +3,9 @@
 transaction, a reader of another connection sees the new version whole, and a second
 updater finds the advisory lock taken.
 
-The shared test database is put back as it was afterwards (rows of those dates, the
-periods of updated maps, the updater's record), so the other contract tests see the
-bundled data.
+The shared test database is put back as ``db load`` leaves it, before and after (the
+bundled maps of those dates, no periods of updated maps, no updater's record), so the other
+contract tests see the bundled data even after a run that was killed.
 """
 
 from __future__ import annotations
@@ -28,31 +28,44 @@ IDS = (1754077960, 1754166026, 1754251105)
 DATES = [dt.date(2025, 8, d) for d in (2, 3, 4)]
 
 
-@pytest.fixture
-def restored(pg_url, tmp_path):
-    """A PostGIS store on the shared database, put back as it was after the test."""
-    from geo.stores.postgis import PostgisStore
-    from geo.stores.postgis_load import _bump_version
+def _put_back(store) -> None:
+    """The bundled maps of DATES, no periods of updated maps, no updater's record: as
+    ``db load`` left the database (also after a run of this test that was killed)."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+    import shapely
 
-    store = PostgisStore(pg_url, user_dir=tmp_path)
-    with store.connection() as conn:
-        saved = conn.execute(
-            "SELECT date, layer, source, geom, source_time, version FROM frontline.territory "
-            "WHERE date = ANY(%s)", (DATES,)).fetchall()  # fmt: skip
-        periods = conn.execute("SELECT count(*) FROM frontline.territory_periods").fetchone()[0]
-        state = conn.execute("SELECT value FROM frontline.meta WHERE key = 'updates'").fetchone()
-    assert periods == 0 and state is None, "the test database holds an earlier update"
-    yield store
+    from geo.paths import bundled_data_dir
+    from geo.stores.postgis_load import _bump_version, _ewkb
+
+    table = pq.read_table(bundled_data_dir() / "territory.parquet",
+                          columns=["date", "layer", "source", "geometry"]).to_pandas()  # fmt: skip
+    table = table[pd.to_datetime(table["date"]).dt.date.isin(DATES)]
+    geoms = _ewkb(shapely.from_wkb(table["geometry"].to_numpy()))
     with store.connection() as conn, conn.transaction():
         conn.execute("DELETE FROM frontline.territory WHERE date = ANY(%s)", (DATES,))
         with conn.cursor().copy(
-            "COPY frontline.territory (date, layer, source, geom, source_time, version) FROM STDIN"
+            "COPY frontline.territory (date, layer, source, geom) FROM STDIN"
         ) as copy:
-            for row in saved:
-                copy.write_row(row)
+            for date, layer, source, geom in zip(pd.to_datetime(table["date"]).dt.date,
+                                                 table["layer"], table["source"], geoms,
+                                                 strict=True):  # fmt: skip
+                copy.write_row([date, str(layer), str(source), geom])
         conn.execute("DELETE FROM frontline.territory_periods")
         conn.execute("DELETE FROM frontline.meta WHERE key = 'updates'")
         _bump_version(conn, "territory")
+
+
+@pytest.fixture
+def restored(pg_url, tmp_path):
+    """A PostGIS store on the shared database, with the bundled maps of DATES before and
+    after the test."""
+    from geo.stores.postgis import PostgisStore
+
+    store = PostgisStore(pg_url, user_dir=tmp_path)
+    _put_back(store)
+    yield store
+    _put_back(store)
     store.close()
 
 
