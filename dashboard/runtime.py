@@ -28,8 +28,10 @@ def _warm_measures(data) -> None:
     from geo.background import pool
     from geo.measures import warm
 
-    if flask.has_request_context() and flask.request.environ.get("frontline.warmup"):
-        return  # before gunicorn forks: no thread may be running then
+    if not flask.has_request_context() or flask.request.environ.get("frontline.warmup"):
+        # Only while serving: before gunicorn forks (the warm-up, create_app's preloading)
+        # a thread still running would leave its locks held in every worker.
+        return
 
     def run():
         try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -205,8 +206,12 @@ class Data:
         hit = self._derived.get(key)
         if hit is not None:
             return hit
+        # One lock per key: a computation may wait for another thread that derives some
+        # other value of this generation (a lock for the whole generation deadlocked). And
+        # one per process: a lock held while gunicorn forked stays held in the child, with
+        # no thread there to release it.
         with _DERIVING:
-            lock = self._derived.setdefault(_LOCK, threading.RLock())
+            lock = self._derived.setdefault((_LOCK, os.getpid(), key), threading.Lock())
         with lock:
             hit = self._derived.get(key)
             if hit is None:
