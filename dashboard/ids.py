@@ -100,3 +100,6 @@ DISTANCE_PLACE = "distance-place"
 DISTANCE_GO = "distance-go"
 DISTANCE_CHART = "distance-chart"
 DISTANCE_NOTE = "distance-note"
+#: What the measures depend on (period, regions, language, theme), set in the browser only
+#: when one of those changes: a filter of events does not recompute them.
+MEASURES_KEY = "measures-key"

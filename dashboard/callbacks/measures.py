@@ -351,8 +351,26 @@ def distance_view(scope, state: ViewState, place: str | None) -> tuple[dict, str
     return {"data": data, "layout": _layout(state.theme, "km", lang)}, note
 
 
+#: In the browser: the view's period, regions, language and theme as one value, set only
+#: when one of them changes (the event filters leave the measures as they are).
+_KEY_JS = """
+function(state, previous) {
+    if (!state) { return window.dash_clientside.no_update; }
+    const key = JSON.stringify([state.date_from, state.date_to, state.regions, state.lang,
+                                state.theme]);
+    return key === previous ? window.dash_clientside.no_update : key;
+}
+"""
+
+
 def register(app, rt) -> None:
-    """Attach the measures callback."""
+    """Attach the measures callback, behind the browser-side key of what they depend on."""
+    app.clientside_callback(
+        _KEY_JS,
+        Output(ids.MEASURES_KEY, "data"),
+        Input(ids.STATE, "data"),
+        State(ids.MEASURES_KEY, "data"),
+    )
 
     @app.callback(
         Output(ids.SETTLEMENTS_LIST, "children"),
@@ -364,12 +382,13 @@ def register(app, rt) -> None:
         Output(ids.OBLASTS_TABLE, "children"),
         Output(ids.DISTANCE_CHART, "figure"),
         Output(ids.DISTANCE_NOTE, "children"),
-        Input(ids.STATE, "data"),
+        Input(ids.MEASURES_KEY, "data"),
         Input(ids.DISTANCE_GO, "n_clicks"),
         Input(ids.DISTANCE_PLACE, "value"),
+        State(ids.STATE, "data"),
         State(ids.PAGE, "data"),
     )
-    def update_measures(data, _clicks, place, page):
+    def update_measures(_key, _clicks, place, data, page):
         from dashboard.callbacks.panels import scope_for
 
         scope = scope_for(rt, page)

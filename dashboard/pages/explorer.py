@@ -370,6 +370,7 @@ def layout(
             dcc.Store(id=ids.VIEWPORT, data=viewport),
             dcc.Store(id=ids.OPEN_EVENT, data=state.event),
             dcc.Store(id=ids.MAP_KEY),
+            dcc.Store(id=ids.MEASURES_KEY),
             _header(state),
             stale_warning(as_of, lang) if as_of is not None and mode != "embed" else None,
             _alert(errors, lang),
