@@ -34,6 +34,22 @@ def add_store_options(p) -> None:
     )
 
 
+def date_arg(param: str):
+    """An argparse ``type`` for an ISO date: a bad one is a usage error (exit 2) whose
+    message names ``param`` and what was expected."""
+
+    def parse(value: str):
+        from geo.territory import as_date
+
+        try:
+            return as_date(value, param)
+        except ValueError as exc:  # FrontlineError is a ValueError
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = param
+    return parse
+
+
 def settings_of(args):
     """The settings of this command: the environment, then its options (read once)."""
     from dashboard.settings import Settings

@@ -7,23 +7,13 @@ part), is refused (too long, another language) or an option is bad.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import textwrap
 
-from dashboard.cli import add_store_options
+from dashboard.cli import add_store_options, date_arg
 
 __all__ = ["COMMANDS", "add_parser", "check_payload", "cmd_check"]
-
-
-def _date(value: str):
-    from geo.territory import as_date
-
-    try:
-        return as_date(value, "date")
-    except ValueError as exc:  # FrontlineError is a ValueError: argparse says it, exit 2
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_parser(sub) -> None:
@@ -40,7 +30,7 @@ def add_parser(sub) -> None:
     p.add_argument("sentence", help="the sentence, at most 1,000 characters, in quotes")
     p.add_argument(
         "--date",
-        type=_date,
+        type=date_arg("date"),
         default=None,
         help="the article's publication date, ISO (e.g. 2024-11-04); it anchors 'in October' "
         "and 'last week' (default: today)",

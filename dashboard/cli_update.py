@@ -7,20 +7,13 @@ machines), changes nothing when it fails, says what failed and where, and exits 
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from dashboard.cli import add_store_options
+from dashboard.cli import add_store_options, date_arg
 
 __all__ = ["COMMANDS", "add_parser"]
 
 EVENT_SOURCES = ("ucdp-ged", "ucdp-candidate", "ucdp-api", "acled")
-
-
-def _date(value: str) -> dt.date:
-    from geo.territory import as_date
-
-    return as_date(value, "since")
 
 
 def add_parser(sub) -> None:
@@ -48,7 +41,9 @@ def add_parser(sub) -> None:
         help="'deepstate' (default; $FRONTLINE_DEEPSTATE_URL overrides the address), or a "
         "GeoJSON/GeoPackage/GeoParquet file or URL",
     )
-    terr.add_argument("--since", type=_date, help="only map dates on or after this date")
+    terr.add_argument(
+        "--since", type=date_arg("since"), help="only map dates on or after this date"
+    )
     terr.add_argument(
         "--name", help="with a file or URL: the source name to store it under (default: file)"
     )
@@ -62,7 +57,7 @@ def add_parser(sub) -> None:
     )
     events.add_argument("--source", required=True, choices=EVENT_SOURCES)
     events.add_argument("--country", default="Ukraine", help="country name (default Ukraine)")
-    events.add_argument("--since", type=_date, help="only events on or after this date")
+    events.add_argument("--since", type=date_arg("since"), help="only events on or after this date")
     events.add_argument("--name", help="dataset name (default: the source)")
     for action in (terr, events):
         add_store_options(action)

@@ -219,7 +219,9 @@ def _run(store, since, base, client, now, progress) -> TerritoryUpdate:
             fetched += 1
         progress(f"{day.date}: version {day.version.id} ({n}/{len(plan)})")
         parts.append(rows)
-    new = rows_frame([r for p in parts for r in p.to_dict("records")])
+    new = pd.concat(parts, ignore_index=True).sort_values(
+        ["layer", "date"], kind="stable", ignore_index=True
+    )
     merged = Territory(merge_snapshots(data.territory.table(), new), data.regions,
                        data.territory.periods)  # fmt: skip
     periods = extend_period_table(merged, admin1, data.territory.periods)

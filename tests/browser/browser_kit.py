@@ -8,17 +8,7 @@ from pathlib import Path
 
 from browser_wait import wait_for
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-)
+from dashboard.bench.chromium import CHROMEDRIVER, CHROMIUM, FLAGS
 
 # Sum of events on the map's event traces: markers, region-level circles (their count) and
 # bins (their count is customdata[0]).
