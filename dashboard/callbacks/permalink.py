@@ -177,6 +177,11 @@ def register(app, rt) -> None:
         ) = args[n:]
         current = ViewState.from_dict(data).replace(**(viewport or {}), event=event)
         trigger = ctx.triggered_id
+        # Dash hands over every input that changed since the last call: a click that lands
+        # while the map is still settling (a relayout, the controls' echo) arrives in the
+        # same call, behind another trigger, and must not be lost.
+        triggered = set(ctx.triggered_prop_ids)
+        clicked = f"{ids.MAP}.clickData" in triggered
         errors: list[str] = []
         controls = [no_update] * n
         state = current
@@ -206,10 +211,8 @@ def register(app, rt) -> None:
             if state.regions != current.regions and state.regions:
                 # A region chosen: the map moves to show it whole.
                 state = state.replace(**(fit_regions(scope, state.regions) or {}))
-        elif trigger == ids.MAP and ctx.triggered[0]["prop_id"].endswith("relayoutData"):
+        elif trigger == ids.MAP and f"{ids.MAP}.relayoutData" in triggered:
             state = _from_relayout(map_relayout, current) or current
-        elif trigger == ids.MAP:
-            state = current.replace(event=_clicked_event(map_click) or current.event)
         elif trigger == ids.TIMELINE:
             r = timeline_relayout or {}
             if "xaxis.range[0]" in r and "xaxis.range[1]" in r:
@@ -224,6 +227,8 @@ def register(app, rt) -> None:
             if camera:
                 # The reader picked a row: show that event on the map.
                 state, focus = state.replace(**camera), camera
+        if clicked and trigger != ids.DETAILS_CLOSE:
+            state = state.replace(event=_clicked_event(map_click) or state.event)
         new_search = state.to_search()
         data_part = _data_part(state)
         lang = state.lang
@@ -233,7 +238,7 @@ def register(app, rt) -> None:
             navigate = (path or "/") + new_search
         # A pan or zoom of the map replaces the history entry: Back goes to the previous
         # view, not through every drag.
-        moved = trigger == ids.MAP and ctx.triggered[0]["prop_id"].endswith("relayoutData")
+        moved = trigger == ids.MAP and not clicked
         # Writing the canonical form of the URL just loaded (or gone back to) is no new
         # view either: a pushed entry would make Back land on the same view again.
         moved = moved or trigger in (None, ids.URL)

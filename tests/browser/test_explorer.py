@@ -128,11 +128,14 @@ def test_uploaded_markup_is_text_and_click_opens_details(page, server, tmp_path)
     assert page.find_element(By.ID, "rejects-download-button").is_displayed()
     _open(page, server, "?from=2024-10-01&to=2024-11-01&datasets=xss-events&lang=en")
     _wait(page, lambda d: d.execute_script(EVENT_POINTS_JS) == 1, "uploaded point on map")
+    # The click lands while the map is still settling (a relayout in the same tick): the
+    # reader's click must still open the event, not be swallowed by the camera update.
     page.execute_script(
         """
         const gd = document.querySelector('#map .js-plotly-plot');
         const i = gd.data.findIndex(t => t.meta && t.meta.role === 'events');
         const tr = gd.data[i];
+        gd.emit('plotly_relayout', {'map.center': {lat: 48.2, lon: 37.1}, 'map.zoom': 7.5});
         gd.emit('plotly_click', {points: [{curveNumber: i, pointNumber: 0, pointIndex: 0,
           lat: tr.lat[0], lon: tr.lon[0], customdata: tr.customdata[0]}]});
         """
