@@ -181,7 +181,8 @@ class Gazetteer:
         Places of the given ``country`` / ``admin1`` are preferred; without context a
         name found in several countries ("Donetsk": Ukraine and Rostov oblast) is an error
         that lists the candidates. Within one country the most populous place wins; pass
-        ``admin1`` to pick another.
+        ``admin1`` to pick another. A name known only as one of a place's other spellings
+        (a former name, as "Pokrovsk" for Engels) yields to places that bear it today.
 
         Raises
         ------
@@ -200,16 +201,23 @@ class Gazetteer:
             hint = "; did you mean " + ", ".join(_describe(p) for p in near) if near else ""
             where = "".join(f" in {c}" for c in (country, admin1) if c)
             raise FrontlineError(f"place: unknown place {name!r}{where}{hint}", param="place")
+        # A spelling GeoNames keeps only among "other" names (often a former name: Engels
+        # was Pokrovsk until 1931) does not compete with places that bear the name today.
+        current = [c for c in whole if NAME_COLUMNS[c[2]] != "alt_names_latin_other"]
+        whole = current or whole
         countries = {self._country[c[1]] for c in whole}
         if len(countries) > 1 and not (country or admin1):
-            options = self.lookup(name, limit=10)
-            listing = ", ".join(_describe(p) for p in options if normalise_name(p.matched) == key)
+            listing = ", ".join(
+                _describe(self._place(row, sp))
+                for _, row, _, sp in sorted(whole, key=lambda c: -self._population[c[1]])[:10]
+            )
             raise FrontlineError(
                 f"place: {name!r} is ambiguous: {listing}; give a country "
                 f"({' or '.join(sorted(countries))}) or a region (admin1)",
                 param="place",
             )
-        return self.lookup(name, country=country, admin1=admin1, limit=1)[0]
+        _, row, _, spelling = min(whole, key=lambda c: (-self._population[c[1]], c[2]))
+        return self._place(row, spelling)
 
 
 def _first_german(names) -> str:

@@ -211,24 +211,28 @@ def register(app, rt) -> None:
             if state.regions != current.regions and state.regions:
                 # A region chosen: the map moves to show it whole.
                 state = state.replace(**(fit_regions(scope, state.regions) or {}))
-        elif trigger == ids.MAP and f"{ids.MAP}.relayoutData" in triggered:
-            state = _from_relayout(map_relayout, current) or current
-        elif trigger == ids.TIMELINE:
-            r = timeline_relayout or {}
-            if "xaxis.range[0]" in r and "xaxis.range[1]" in r:
-                start, end = dates_from_range(r["xaxis.range[0]"], r["xaxis.range[1]"])
-                state = current.replace(date_from=start, date_to=end)
-                controls[0], controls[1] = start.isoformat(), end.isoformat()
-        elif trigger == ids.DETAILS_CLOSE:
-            state = current.replace(event=None)
-        elif trigger == ids.TABLE and cell and cell.get("row_id"):
-            state = current.replace(event=str(cell["row_id"]))
-            camera = focus_on(scope, state.event, current.z)
+        # The reader's own actions on the map, timeline, table and details: each one that is
+        # in this call is applied, whichever input Dash names as the trigger.
+        if f"{ids.MAP}.relayoutData" in triggered:
+            state = _from_relayout(map_relayout, state) or state
+        r = timeline_relayout or {}
+        if (
+            f"{ids.TIMELINE}.relayoutData" in triggered
+            and {"xaxis.range[0]", "xaxis.range[1]"} <= r.keys()
+        ):
+            start, end = dates_from_range(r["xaxis.range[0]"], r["xaxis.range[1]"])
+            state = state.replace(date_from=start, date_to=end)
+            controls[0], controls[1] = start.isoformat(), end.isoformat()
+        if f"{ids.TABLE}.active_cell" in triggered and cell and cell.get("row_id"):
+            state = state.replace(event=str(cell["row_id"]))
+            camera = focus_on(scope, state.event, state.z)
             if camera:
                 # The reader picked a row: show that event on the map.
                 state, focus = state.replace(**camera), camera
-        if clicked and trigger != ids.DETAILS_CLOSE:
+        if clicked:
             state = state.replace(event=_clicked_event(map_click) or state.event)
+        if f"{ids.DETAILS_CLOSE}.n_clicks" in triggered:
+            state = state.replace(event=None)
         new_search = state.to_search()
         data_part = _data_part(state)
         lang = state.lang

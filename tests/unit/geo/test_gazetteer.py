@@ -71,6 +71,18 @@ def test_ambiguous_name_lists_candidates(gaz):
     assert "ambiguous" in message and "UA-14" in message and "RU-ROS" in message
 
 
+def test_a_former_name_yields_to_the_place_that_bears_it_today(gaz):
+    # GeoNames lists "Pokrovsk" among Engels' other names (its name until 1931); Engels is
+    # larger, but a reader who writes "Pokrovsk" means the town in Donetsk oblast.
+    place = gaz.resolve("Pokrovsk")
+    assert (place.name, place.admin1) == ("Pokrovsk", "UA-14")
+    assert gaz.resolve("Pokrovsk", country="RU").name == "Engels"  # asked for explicitly
+    # A former name that is also a city's name today stays ambiguous.
+    with pytest.raises(FrontlineError, match=r"Dzerzhinsk .*Toretsk"):
+        gaz.resolve("Dzerzhinsk")
+    assert gaz.resolve("Konstantinovka").name == "Kostyantynivka"  # largest in Ukraine
+
+
 def test_unknown_place_is_named(gaz):
     with pytest.raises(FrontlineError, match="'Atlantis'") as err:
         gaz.resolve("Atlantis")
