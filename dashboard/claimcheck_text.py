@@ -156,6 +156,10 @@ _T = {
         "The reported {fig} are {r} times that.",
         "Die gemeldeten {fig} sind {r}-mal so viel.",
     ),
+    "rel.more_than_none": (
+        "The reported {fig} are more than that.",
+        "Die gemeldeten {fig} sind mehr als das.",
+    ),
     "rel.less": ("The reported {fig} are {p} % of that.", "Die gemeldeten {fig} sind {p} % davon."),
     "rel.none": (
         "There is no figure to compare the reported {fig} with.",
@@ -196,6 +200,13 @@ _T = {
         "(in Ukraine, those of 1,000 inhabitants or more)",
         "Frontline zählt nur die Orte seines Ortsverzeichnisses "
         "(in der Ukraine solche ab 1.000 Einwohnern)",
+    ),
+    "newest_map": (
+        "This is the newest map Frontline has, {days} days older than the date the sentence "
+        "speaks of ({date}): the front may have moved since. Update the data to check it.",
+        "Das ist die neueste Karte in Frontline, {days} Tage älter als das Datum, von dem der "
+        "Satz spricht ({date}): Die Front kann sich seither verschoben haben. Aktualisieren "
+        "Sie die Daten, um ihn zu prüfen.",
     ),
     "reason.no_data": (
         "the maps do not cover this period or place",
@@ -401,6 +412,9 @@ def _maps(a: str | None, b: str | None, lang: str) -> str:
 
 
 def _relation(verdict, fig: str, lang: str) -> str:
+    if verdict.relation == "more" and not verdict.ratio:
+        # Compared with nothing (0 km: the place is taken; no settlement): no ratio.
+        return text("rel.more_than_none", lang, fig=fig)
     ratio = verdict.ratio or 0
     return text(f"rel.{verdict.relation}", lang, fig=fig, r=fmt_number(ratio, lang, 1),
                 p=fmt_number(100 * ratio, lang, 0))  # fmt: skip
@@ -421,6 +435,8 @@ def _reasons(check, fig: dict | None, lang: str) -> str:
             b = fig.get("to_snapshot") or a
             parts.append(text("reason.period_edges", lang, a=fmt_date(a, lang),
                               b=fmt_date(b, lang)))  # fmt: skip
+        elif code == "newest_map":
+            continue  # a caveat of its own, said beside the map's date
         elif code == "gross_vs_net":
             other = "gross" if verdict.kind == "net" else "net"
             parts.append(text("reason.gross_vs_net", lang, other=text(f"kindword.{other}", lang),
@@ -526,6 +542,9 @@ def _distance_verdict(check, lang: str) -> str:
     else:
         km = f"{fmt_number(fig['km'], lang, 1)} km"
         first = text("dist.show", lang, date=date, held=held, km=km, place=place)
+    if fig.get("newest_map_days"):
+        first += " " + text("newest_map", lang, days=fmt_number(fig["newest_map_days"], lang, 0),
+                            date=fmt_date(fig["date"], lang))  # fmt: skip
     relation = _relation(verdict, claimed, lang)
     if verdict.relation == "match":
         relation = text("rel.match_km", lang, fig=claimed)

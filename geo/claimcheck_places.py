@@ -21,7 +21,7 @@ from geo.claimcheck import (
     _verdict,
 )
 from geo.claimtext import ParsedClaim
-from geo.errors import FrontlineError
+from geo.errors import FrontlineError, NoSnapshotError
 
 __all__ = ["check_distance", "check_settlements"]
 
@@ -103,6 +103,8 @@ def check_distance(p: ParsedClaim, data, version: str) -> SentenceCheck:
     layer, country = ("russian_held", "UA") if p.side == "russia" else ("ua_held_in_russia", "RU")
     # As it stood at the end of the period, or on the publication day if that is earlier.
     on = min(p.period_end, p.anchor_date) if p.anchor_date else p.period_end
+    if p.period_start and (p.period_end - p.period_start).days == 1:
+        on = p.period_start  # "on 1 November": that day's map
     base = SentenceCheck(p, "checked", claimed=p.value, unit="km", version=version)
     try:
         place = data.gazetteer.resolve(p.place, country=country)
@@ -114,6 +116,15 @@ def check_distance(p: ParsedClaim, data, version: str) -> SentenceCheck:
                "admin1": place.admin1, "layer": layer, "date": str(on), "km": None}  # fmt: skip
         try:
             found = distance_figure(terr, place, on, on, layer=layer)
+        except NoSnapshotError as exc:
+            # "Now" in a sentence read today may lie after the newest map: measure on that
+            # map and say how much older it is, rather than measure nothing.
+            newest = _newest_map(terr, layer)
+            if newest is None or newest >= on:
+                figures.append({**fig, "error": str(exc)})
+                continue
+            found = distance_figure(terr, place, newest, newest, layer=layer)
+            fig["newest_map_days"] = (on - newest).days
         except FrontlineError as exc:
             figures.append({**fig, "error": str(exc)})
             continue
@@ -125,8 +136,20 @@ def check_distance(p: ParsedClaim, data, version: str) -> SentenceCheck:
     if figures[0]["km"] is None:
         return replace(base, verdict=_no_data(p, "place", "km"), errors=(figures[0]["error"],))
     extra = []
-    if figures[0]["relation"] != "match" and figures[0]["snapshot"] != str(on):
+    if figures[0].get("newest_map_days"):
+        extra.append("newest_map")
+    elif figures[0]["relation"] != "match" and figures[0]["snapshot"] != str(on):
         extra.append("period_edges")
     matching = tuple(f["source"] for f in figures[1:] if f.get("relation") == "match")
     verdict = _verdict(p, "place", "km", figures[0], None, "km", extra)
     return replace(base, verdict=replace(verdict, matching_sources=matching))
+
+
+def _newest_map(territory, layer: str):
+    """The date of the newest map of ``layer``'s series, or None. As in
+    :meth:`geo.territory.Territory.snapshot`, a layer other than ``russian_held`` is dated by
+    the series' ``occupied`` layer: Ukrainian-held ground in Russia may be absent (nothing
+    held) on the newest map."""
+    base = layer if layer == "russian_held" or "occupied" not in territory.layers else "occupied"
+    dates = territory.dates(base) if base in territory.layers else []
+    return dates[-1] if dates else None

@@ -500,6 +500,10 @@ def _resolve(kind: str, g: dict, anchor: dt.date) -> tuple[dt.date, dt.date, boo
         if last < start:
             raise ValueError("range ends before it starts")
         return start, last + dt.timedelta(days=1), year is None
+    if kind == "day":
+        m = _month(g["m1"])
+        day = dt.date(year or _year_for(m, anchor), m, int(g["d1"]))
+        return day, day + dt.timedelta(days=1), year is None
     if kind in ("since_day", "since_month"):
         m = _month(g["m1"])
         day = int(g.get("d1") or g.get("d2") or 1)

@@ -388,6 +388,10 @@ PERIOD_PATTERNS = [
     ("yesterday", r"\b(?:yesterday|gestern|the\s+past\s+day|am\s+vortag)\b"),
     ("weekend", r"\b(?:over\s+the\s+weekend|at\s+the\s+weekend|am\s+(?:vergangenen\s+)?"
                 r"wochenende|übers\s+wochenende)\b"),
+    # One day ("on 1 November 2024", "on November 1", "am 1. November"): a distance is
+    # measured on that day's map, not at the end of the month.
+    ("day", rf"\b(?:on|am)\s+(?:the\s+)?{D1}(?:{ORD}|\.)\s*(?:of\s+)?{M1}(?:,?\s+{Y1})?"),
+    ("day", rf"\bon\s+{M1}\s+{D1}{ORD}(?:,?\s+{Y1})?"),
     ("month_year", rf"\b{M1}\s*,?\s+{Y1}"),
     ("month", rf"\b(?P<m1>{_M})s?(?!\w)"),
     ("year", rf"\b(?:in|im\s+jahre?|during|throughout|for|across)\s+{Y1}"),

@@ -112,6 +112,23 @@ def test_settlement_and_distance_verdicts(data):
     assert "from Pokrovsk" in en and "4 November 2024" in en and "within 5 % or 1 km" in en
 
 
+def test_a_distance_on_a_stale_map_and_inside_held_ground_in_words(data):
+    # Said 100 days after the newest map: the verdict gives the map's date and its age.
+    newest = data.territory.dates()[-1]
+    said = newest + dt.timedelta(days=100)
+    late = check_sentence(parse_claim("Russian forces are 5 km from Kupiansk.", date=said), data)
+    en, de = sentence_verdict(late, "en"), sentence_verdict(late, "de")
+    assert "newest map Frontline has, 100 days older" in en and "Update the data" in en
+    assert "neueste Karte in Frontline, 100 Tage älter" in de
+    assert "Likely reasons" not in en  # the map's age is a caveat, not a reason for a gap
+    # A place inside Russian-held ground: 5 km are more than 0, with no "0.0 times".
+    taken = check_sentence(parse_claim(
+        "Russian forces are 5 km from Avdiivka.", date=dt.date(2024, 11, 4)), data)  # fmt: skip
+    en = sentence_verdict(taken, "en")
+    assert "lies inside Russian-held ground" in en and "are more than that" in en
+    assert "times" not in en
+
+
 def test_text_falls_back_to_english_for_other_languages():
     assert text("field.region", "fr") == "Region" and text("field.period", "de") == "Zeitraum"
 

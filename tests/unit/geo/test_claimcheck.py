@@ -201,6 +201,40 @@ def test_distance_to_pokrovsk(data):
     assert near.verdict.relation == "match" and near.verdict.compared == "place"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russian troops were 9 km from Pokrovsk on 1 November 2024.",
+        "On November 1, 2024, Russian forces were 9 km from Pokrovsk.",
+        "Am 1. November 2024 standen russische Truppen neun Kilometer vor Pokrowsk.",
+    ],
+)
+def test_a_distance_on_one_day_is_measured_on_that_days_map(data, text):
+    result = check(data, text)
+    assert (result.parsed.period_start, result.parsed.period_end) == (D(2024, 11, 1),
+                                                                      D(2024, 11, 2))  # fmt: skip
+    (fig,) = result.distance
+    place = data.gazetteer.resolve("Pokrovsk", country="UA")
+    km = distance_km(data.territory.snapshot(D(2024, 11, 1)).geometry, place.lon, place.lat)[0]
+    assert fig["snapshot"] == "2024-11-01" and fig["km"] == pytest.approx(km, abs=0.05)
+
+
+def test_a_distance_after_the_newest_map_is_measured_on_it_and_says_how_old(data):
+    newest = data.territory.dates()[-1]
+    said = newest + dt.timedelta(days=100)
+    result = check(data, "Russian forces are 5 km from Pokrovsk.", date=said)
+    (fig,) = result.distance
+    assert fig["snapshot"] == str(newest) and fig["date"] == str(said)
+    assert fig["newest_map_days"] == 100 and "newest_map" in result.verdict.reasons
+    place = data.gazetteer.resolve("Pokrovsk", country="UA")
+    km = distance_km(data.territory.snapshot(newest).geometry, place.lon, place.lat)[0]
+    assert fig["km"] == pytest.approx(km, abs=0.05)
+    # Within a week of the newest map it is simply the map in force: no caveat.
+    recent = check(data, "Russian forces are 5 km from Pokrovsk.", date=newest)
+    assert "newest_map" not in recent.verdict.reasons
+    assert "newest_map_days" not in recent.distance[0]
+
+
 def test_distance_to_an_unknown_place(data):
     result = check(data, "Russian forces are 5 km from Xyzzyvka.")
     assert result.parsed.place == "Xyzzyvka" and result.verdict.relation == "none"

@@ -459,6 +459,11 @@ def test_kyiv_alone_is_a_side_not_a_region(regions):
         ("between August and October", ("2024-08-01", "2024-11-01")),
         ("since the full-scale invasion", ("2022-02-24", "2024-11-04")),
         ("this month", ("2024-11-01", "2024-11-04")),
+        ("on 1 October 2024", ("2024-10-01", "2024-10-02")),
+        ("on October 2", ("2024-10-02", "2024-10-03")),
+        ("am 3. Oktober", ("2024-10-03", "2024-10-04")),
+        ("since 1 October 2024", ("2024-10-01", "2024-11-04")),
+        ("seit dem 1. Oktober", ("2024-10-01", "2024-11-04")),
     ],
 )
 def test_periods_against_the_publication_date(words, period):
