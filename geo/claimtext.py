@@ -837,6 +837,8 @@ def _read_period(out, problems, assumptions, folded, anchor, assumed, figures, p
             end = anchor + dt.timedelta(days=1) if anchor < dt.date.max else anchor
             out.update(period_start=anchor, period_end=end)
             assumptions.append(_p("period", "as_of_date"))
+            if assumed:
+                assumptions.append(_p("period", "assumed_today"))
         else:
             out["period_text"] = periods[0]["text"] if periods else ""
             problems.append(_p("period", "unsure" if periods else "missing"))
