@@ -21,7 +21,7 @@ from dash import Patch, no_update
 
 from dashboard.callbacks.table import region_names
 from dashboard.callbacks.wire import plain
-from dashboard.figures.basemap import base_geometry, label_sources
+from dashboard.figures.basemap import base_geometry, label_level, label_sources
 from dashboard.figures.events import bins_trace, selected_trace
 from dashboard.figures.geometry import layer_index, tolerance_for_zoom
 from dashboard.figures.map import (
@@ -238,7 +238,7 @@ def labels_box(viewport: dict | None) -> tuple[float, float, float, float]:
 def labels_key(state: ViewState, viewport: dict | None) -> tuple:
     """What decides the place labels: language, the zoom level and the labelled box."""
     zoom = (viewport or {}).get("z")
-    return (state.lang, math.floor(DEFAULT_ZOOM if zoom is None else float(zoom)),
+    return (state.lang, label_level(DEFAULT_ZOOM if zoom is None else float(zoom)),
             labels_box(viewport))  # fmt: skip
 
 

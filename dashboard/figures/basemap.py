@@ -29,6 +29,7 @@ __all__ = [
     "BaseGeometry",
     "band_for_zoom",
     "base_geometry",
+    "label_level",
     "label_sources",
 ]
 
@@ -107,17 +108,24 @@ def base_geometry(regions, basemap: pd.DataFrame | None) -> BaseGeometry:
     return BaseGeometry(countries, lines, admin1, bands, zooms)
 
 
+def label_level(zoom: float | None) -> int:
+    """The highest label tier sent for ``zoom``: the next whole level once the map is
+    half-way there. The tier after it shows only further in, and the labels are sent again
+    when the level changes (so a map at zoom 5 does not carry the ~90 kB of the towns that
+    show from zoom 6 until the reader zooms towards them)."""
+    z = 5.0 if zoom is None else float(zoom)
+    return math.floor(z + 0.5)
+
+
 def label_sources(tiers: pd.DataFrame | None, zoom: float | None, box=None) -> list[dict]:
     """A GeoJSON of places per tier of :data:`LABEL_TIERS` (``tiers``:
     :func:`geo.labels.label_tiers`): those inside ``box`` (west, south, east, north; None:
-    everywhere), and none for tiers more than one zoom level above ``zoom`` (they cannot
-    show before the map is redrawn nearer). Text is data, never markup: MapLibre draws it
-    as text."""
+    everywhere), and none for tiers above :func:`label_level` (they cannot show before the
+    map is redrawn nearer). Text is data, never markup: MapLibre draws it as text."""
     empty = {"type": "FeatureCollection", "features": []}
     if tiers is None or len(tiers) == 0:
         return [empty] * len(LABEL_TIERS)
-    z = 5.0 if zoom is None else float(zoom)
-    upper = math.floor(z) + 1
+    upper = label_level(zoom)
     if box is not None:
         west, south, east, north = box
         lon, lat = tiers["lon"].to_numpy(), tiers["lat"].to_numpy()

@@ -69,6 +69,26 @@ def open_explorer(driver, base: str, search: str = "", timeout: float = 40) -> N
     )
 
 
+def click_when_still(driver, element, timeout: float = 10) -> None:
+    """Click ``element`` once it is where a reader would tap it: not moving (a drawer that
+    slides in for 0.2 s) and on top at its centre, as a person waits for it to arrive."""
+    wait_for(
+        driver,
+        lambda d: d.execute_script(
+            "const el = arguments[0], r = el.getBoundingClientRect();"
+            "const x = r.left + r.width / 2, y = r.top + r.height / 2;"
+            "const key = [r.left, r.top].join(), was = el.dataset.testRect;"
+            "el.dataset.testRect = key;"
+            "const top = document.elementFromPoint(x, y);"
+            "return was === key && !!top && (top === el || el.contains(top));",
+            element,
+        ),
+        "element never came to rest on top",
+        timeout,
+    )
+    element.click()
+
+
 def severe_console_errors(driver) -> list[str]:
     """SEVERE console messages since the last call (favicon 404s are the browser's own)."""
     entries = driver.get_log("browser")

@@ -16,6 +16,7 @@ from browser_kit import (
     EVENT_POINTS_JS,
     alert_shown,
     choose,
+    click_when_still,
     new_browser,
     open_explorer,
     severe_console_errors,
@@ -230,7 +231,7 @@ def test_on_a_phone_the_map_comes_first_and_the_filters_are_a_drawer(server, tmp
         assert not filters.is_displayed()
         phone.find_element(By.ID, "filters-toggle").click()
         wait_for(phone, lambda d: filters.is_displayed(), "the drawer did not open")
-        phone.find_element(By.ID, "filters-close").click()
+        click_when_still(phone, phone.find_element(By.ID, "filters-close"))
         wait_for(phone, lambda d: not filters.is_displayed(), "the drawer did not close")
         assert phone.execute_script("return document.documentElement.scrollWidth") <= 390
         assert phone.execute_script(EVENT_POINTS_JS) > 0

@@ -149,3 +149,31 @@ def test_uploaded_markup_is_text_and_click_opens_details(page, server, tmp_path)
     time.sleep(0.5)
     with pytest.raises(NoAlertPresentException):
         page.switch_to.alert.text  # noqa: B018
+
+
+_LABELS_JS = """
+const gd = document.querySelector('#map .js-plotly-plot');
+if (!gd || !gd.layout || !gd.layout.map) return null;
+const out = {};
+for (const l of gd.layout.map.layers || []) {
+  if ((l.name || '').startsWith('places.'))
+    out[l.name] = (l.source.features || []).map(f => f.properties.name);
+}
+return out;
+"""
+
+
+def test_town_names_arrive_as_the_reader_zooms_in(page, server):
+    # A link at zoom 9 on Pokrovsk names the towns around it.
+    _open(page, server, "?from=2024-10-01&to=2024-11-01&lat=48.28&lon=37.18&z=9&lang=en")
+    names = lambda d: {n for v in (d.execute_script(_LABELS_JS) or {}).values() for n in v}  # noqa: E731
+    _wait(page, lambda d: {"Pokrovsk", "Myrnohrad"} <= names(d), "no town names at zoom 9")
+    # At zoom 5 the towns shown from zoom 6 are not sent yet; zooming in brings them.
+    _open(page, server, "?from=2024-10-01&to=2024-11-01&lat=48.3&lon=36.5&z=5&lang=en")
+    tier = lambda d: (d.execute_script(_LABELS_JS) or {}).get("places.2")  # noqa: E731
+    _wait(page, lambda d: tier(d) == [], "zoom-6 towns sent at zoom 5")
+    page.execute_script(
+        "const gd = document.querySelector('#map .js-plotly-plot');"
+        "Plotly.relayout(gd, {'map.center': {lat: 48.3, lon: 36.5}, 'map.zoom': 6});"
+    )
+    _wait(page, lambda d: len(tier(d) or []) > 0, "zoom-6 towns never arrived")

@@ -241,3 +241,17 @@ def test_map_text_takes_the_theme_colour(tiny_inputs, theme):
     for name in ("change.label", "places.0"):
         layer = fig.layout.map.layers[layer_index(name)]
         assert layer.symbol.textfont.color == expected, name
+
+
+def test_label_tiers_are_sent_for_the_zoom_level_the_map_is_nearest(data):
+    from geo.labels import label_tiers
+
+    tiers = label_tiers(data.places, "en")
+    counts = {z: [len(s["features"]) for s in label_sources(tiers, z)] for z in (5.0, 5.4, 5.6)}
+    # At zoom 5 the towns shown from zoom 6 are not sent: they cannot show yet, and the
+    # map asks for them when the reader zooms in (the level is part of the labels' key).
+    assert counts[5.0][2] == 0 and counts[5.0][:2] == counts[5.4][:2]
+    assert counts[5.0][0] > 0 and counts[5.0][1] > 0
+    assert counts[5.6][2] > 0 and counts[5.6][3:] == [0] * (len(counts[5.6]) - 3)
+    every = sum(len(s["features"]) for s in label_sources(tiers, 12.0))
+    assert every == len(tiers)  # nearest in, every place of every tier
