@@ -243,12 +243,18 @@ def labels_key(state: ViewState, viewport: dict | None) -> tuple:
 
 
 def label_layer_sources(scope: Scope, state: ViewState, viewport) -> dict[int, dict]:
-    """``{layer index: GeoJSON}`` of the place labels for ``viewport``."""
+    """``{layer index: GeoJSON}`` of the place labels for ``viewport``, cached per
+    :func:`labels_key` (every date and region change redraws the map with the same labels)."""
     data = scope.data
-    tiers = data.derived(("label-tiers", state.lang), lambda: label_tiers(data.places, state.lang))
     zoom = (viewport or {}).get("z")
-    sources = label_sources(tiers, zoom, labels_box(viewport))
-    return {layer_index(f"places.{i}"): src for i, src in enumerate(sources)}
+
+    def compute():
+        tiers = data.derived(("label-tiers", state.lang),
+                             lambda: label_tiers(data.places, state.lang))  # fmt: skip
+        sources = label_sources(tiers, zoom, labels_box(viewport))
+        return {layer_index(f"places.{i}"): src for i, src in enumerate(sources)}
+
+    return scope.cached(("map-labels", *labels_key(state, viewport)), compute)
 
 
 def change_label(change, lang: str) -> dict | None:
