@@ -203,11 +203,16 @@ def register(app, rt) -> None:
                 # put it, e.g. on the linked region).
                 state = state.replace(lat=current.lat, lon=current.lon, z=current.z)
             controls = controls_from_state(state)
-        elif trigger in CONTROLS.values():
+        else:
+            # The controls as they stand. Usually that is the view already (the trigger is
+            # a pan, a click, ...), but a date typed just before the map moved is in them
+            # only: Dash drops the answer to the date's own call when the map's call follows
+            # within milliseconds, and the date would be lost.
             try:
                 state = state_from_controls(_control_values(values), current)
             except FrontlineError as exc:
-                errors = [str(exc)]
+                if trigger in CONTROLS.values():
+                    errors = [str(exc)]
             if state.regions != current.regions and state.regions:
                 # A region chosen: the map moves to show it whole.
                 state = state.replace(**(fit_regions(scope, state.regions) or {}))

@@ -177,3 +177,20 @@ def test_town_names_arrive_as_the_reader_zooms_in(page, server):
         "Plotly.relayout(gd, {'map.center': {lat: 48.3, lon: 36.5}, 'map.zoom': 6});"
     )
     _wait(page, lambda d: len(tier(d) or []) > 0, "zoom-6 towns never arrived")
+
+
+def test_a_date_typed_as_the_map_moves_is_kept(page, server, data):
+    # The reader commits a date and the map reports a move a moment later (a pan, or the
+    # map settling): the date must win, not the view from before it.
+    _open(page, server, "?from=2024-10-01&to=2024-11-01&lang=en")
+    box = page.find_element(By.ID, "date-from")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("2024-08-01", Keys.ENTER)
+    page.execute_script(
+        "const gd = document.querySelector('#map .js-plotly-plot');"
+        "gd.emit('plotly_relayout', {'map.center': {lat: 48.4, lon: 36.9}, 'map.zoom': 6.5});"
+    )
+    after = _net_text(data, "2024-08-01", "2024-11-01", [])
+    _wait(page, lambda d: _text(d, "#fig-net-value") == after, f"net never became {after}")
+    _wait(page, lambda d: "from=2024-08-01" in d.current_url, "the date was lost")
+    assert "z=6.5" in page.current_url  # and the move is kept too
