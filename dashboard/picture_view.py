@@ -259,7 +259,9 @@ def draw_picture(scope, state: ViewState, box, fmt: str, size: tuple[int, int]) 
     types = events["event_type"].astype(str).unique() if events is not None else []
     texts = picture_texts(scope, state, datasets, grouped)
     lang = state.lang
-    words = {k: t(k, lang) for k in words_needed(layers, types)}
+    settlements = _settlements(scope, state)
+    outcomes = settlements["outcome"].unique() if settlements is not None else []
+    words = {k: t(k, lang) for k in words_needed(layers, types, outcomes)}
     try:
         return render_map(
             layers,
@@ -267,9 +269,12 @@ def draw_picture(scope, state: ViewState, box, fmt: str, size: tuple[int, int]) 
             bbox=box,
             lang=lang,
             theme=state.theme,
-            key_items=key_items(layers, types, words, theme=state.theme, bbox=_around(box, size)),
+            key_items=key_items(
+                layers, types, words, theme=state.theme, bbox=_around(box, size), outcomes=outcomes
+            ),
+            settlements=settlements,
             basemap=scope.data.derived(("picture", "basemap"), lambda: _basemap(scope.data)),
-            places=scope.data.places,
+            places=_places_without(scope.data.places, settlements),
             fmt=fmt,
             width_px=size[0],
             height_px=size[1],
@@ -287,6 +292,38 @@ def draw_picture(scope, state: ViewState, box, fmt: str, size: tuple[int, int]) 
                 param="height",
             ) from None
         raise
+
+
+def _settlements(scope, state: ViewState) -> pd.DataFrame | None:
+    """The settlements that changed hands in the view, as the map's settlements layer
+    draws them (``lon``, ``lat``, ``outcome``, ``colour``, ``name`` in the view's
+    language), or None when the layer is off or none did."""
+    if "settlements" not in state.layers:
+        return None
+    from dashboard.figures.settlements import SETTLEMENT_COLOURS
+    from dashboard.view_settlements import view_settlements
+
+    places = view_settlements(scope, state).get("places") or []
+    if not places:
+        return None
+    lang = state.lang
+    return pd.DataFrame(
+        {
+            "lon": [float(p["lon"]) for p in places],
+            "lat": [float(p["lat"]) for p in places],
+            "outcome": [p["outcome"] for p in places],
+            "colour": [SETTLEMENT_COLOURS.get(p["outcome"], "#6b6b6b") for p in places],
+            "name": [str(p.get(f"name_{lang}") or p.get("name_en") or "") for p in places],
+            "geonameid": [p.get("geonameid") for p in places],
+        }
+    )
+
+
+def _places_without(places: pd.DataFrame, settlements: pd.DataFrame | None) -> pd.DataFrame:
+    """The gazetteer without the settlements drawn (they are named beside their dot)."""
+    if settlements is None or "geonameid" not in places.columns:
+        return places
+    return places[~places["geonameid"].isin(settlements["geonameid"])]
 
 
 def _basemap(data):

@@ -73,14 +73,18 @@ class KeyItem:
     halo: tuple[float, float, float, float] | None = None
 
 
-def words_needed(layers: Iterable[str] = (), event_types: Iterable[str] = ()) -> list[str]:
-    """The i18n keys :func:`key_items` needs for these layers and event types."""
+def words_needed(
+    layers: Iterable[str] = (), event_types: Iterable[str] = (), outcomes: Iterable[str] = ()
+) -> list[str]:
+    """The i18n keys :func:`key_items` needs for these layers, event types and settlement
+    outcomes."""
     keys = [f"layer.{name}" for name in (*AREA_LAYERS, *CHANGE_LAYERS) if name in set(layers)]
     if set(layers) & {"russian_held", "ua_held_in_russia"}:
         keys.append("key.front_line")
     if "selected" in set(layers):
         keys.append("key.selected")
     keys += [_type_key(t) for t in _event_types(event_types)]
+    keys += [f"settlements.{o}" for o in _outcomes(outcomes)]
     return list(dict.fromkeys(keys))
 
 
@@ -91,6 +95,7 @@ def key_items(
     *,
     theme: str = "light",
     bbox=None,
+    outcomes: Iterable[str] = (),
 ) -> list[KeyItem]:
     """Key entries for every area, line and event type a picture shows.
 
@@ -105,6 +110,8 @@ def key_items(
     theme : "light" or "dark" (the colour of the selected-region outline).
     bbox : (west, south, east, north) of the view: layers given as geometries that do
         not reach into it get no entry. Pass the event types of the events in view.
+    outcomes : the outcomes of the settlements shown (``to_ru``, ``contested``, ...), in
+        the order of :data:`dashboard.figures.settlements.SETTLEMENT_COLOURS`.
 
     Returns
     -------
@@ -117,7 +124,7 @@ def key_items(
         naming the keys missing from ``words``.
     """
     shown = _shown(layers, bbox)
-    needed = words_needed(shown, event_types)
+    needed = words_needed(shown, event_types, outcomes)
     missing = [k for k in needed if not words.get(k)]
     if missing:
         raise ValueError(f"words: missing the wording for {missing}; got keys {sorted(words)}")
@@ -154,7 +161,21 @@ def key_items(
         items.append(
             KeyItem(_type_key(event_type), words[_type_key(event_type)], "point", colour, colour)
         )
+    from dashboard.figures.settlements import SETTLEMENT_COLOURS
+
+    for outcome in _outcomes(outcomes):
+        colour = rgba(SETTLEMENT_COLOURS[outcome])
+        key = f"settlements.{outcome}"
+        items.append(KeyItem(f"settlement.{outcome}", words[key], "point", colour, colour))
     return items
+
+
+def _outcomes(outcomes: Iterable[str]) -> list[str]:
+    """The settlement outcomes given, in the key's fixed order."""
+    from dashboard.figures.settlements import SETTLEMENT_COLOURS
+
+    given = set(outcomes)
+    return [o for o in SETTLEMENT_COLOURS if o in given]
 
 
 def _shown(layers, bbox=None) -> set[str]:

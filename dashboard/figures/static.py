@@ -33,6 +33,7 @@ from dashboard.figures.static_content import (
     draw_events,
     draw_labels,
     draw_scale,
+    draw_settlements,
     scale_bar,
 )
 from geo.labels import LANGS
@@ -67,6 +68,7 @@ def render_map(
     attribution: str = "",
     basemap=None,
     places: pd.DataFrame | None = None,
+    settlements: pd.DataFrame | None = None,
     scale: bool = True,
     fmt: str = "png",
     width_px: int = 1200,
@@ -92,6 +94,8 @@ def render_map(
     basemap : GeoDataFrame of ``data/basemap.parquet`` (``kind``, ``min_zoom``,
         ``max_zoom``, geometry), or None for a plain background.
     places : the gazetteer table, or None for no place labels.
+    settlements : the settlements that changed hands, with ``lon``, ``lat``, ``colour``
+        (of the outcome) and ``name`` (in ``lang``), or None.
     scale : draw a scale bar.
     fmt : "png" or "svg".
     width_px, height_px, dpi : the picture's size in pixels; ``dpi`` only sets the
@@ -131,6 +135,7 @@ def render_map(
                 attribution=attribution,
                 basemap=basemap,
                 places=places,
+                settlements=settlements,
                 scale=scale,
                 size=(width_px, height_px),
                 dpi=dpi,
@@ -239,6 +244,7 @@ def _draw(
     attribution,
     basemap,
     places,
+    settlements,
     scale,
     size,
     dpi,
@@ -274,6 +280,7 @@ def _draw(
     draw_events(ax, events, view, colours, pt)
     if places is not None and len(places):
         draw_labels(ax, mpl, places, view, lang, colours, pt)
+    draw_settlements(ax, settlements, view, colours, pt)
     ax.add_patch(
         mpl["Rectangle"](
             (0, 0),

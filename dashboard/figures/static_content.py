@@ -20,7 +20,8 @@ from dashboard.figures.legend import CHANGE_HALO, rgba
 from dashboard.figures.palette import EVENT_TYPE_COLOURS, LAYER_STYLE, OTHER_COLOUR
 from geo.labels import POSITIONS, TILE_SIZE, choose_labels
 
-__all__ = ["MapView", "draw_areas", "draw_events", "draw_labels", "draw_scale", "scale_bar"]
+__all__ = ["MapView", "draw_areas", "draw_events", "draw_labels", "draw_scale",
+           "draw_settlements", "scale_bar"]  # fmt: skip
 
 _R = 6378137.0  # Web Mercator's sphere: metres per radian of longitude
 _GEOD = Geod(ellps="WGS84")
@@ -244,6 +245,28 @@ def draw_events(ax, events, view: MapView, colours, pt) -> None:
                 linewidths=0.5 * pt,
                 zorder=9,
             )
+
+
+def draw_settlements(ax, settlements, view: MapView, colours, pt) -> None:
+    """The settlements that changed hands (``lon``, ``lat``, ``colour``, ``name``): a dot in
+    the outcome's colour, named beside it, as the interactive map draws them."""
+    if settlements is None or len(settlements) == 0:
+        return
+    lon = settlements["lon"].to_numpy(dtype=float)
+    lat = settlements["lat"].to_numpy(dtype=float)
+    west, south, east, north = view.bbox
+    inside = (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
+    if not inside.any():
+        return
+    x, y = _TO_MERCATOR.transform(lon[inside], lat[inside])
+    shown = settlements[inside]
+    # Ringed in the text colour: the outcome colours are dark, like the held ground.
+    ax.scatter(x, y, s=(8.0 * pt) ** 2, c=[rgba(c) for c in shown["colour"]],
+               edgecolors=colours["text"], linewidths=1.2 * pt, zorder=11)  # fmt: skip
+    for xi, yi, name in zip(x, y, shown["name"], strict=True):
+        ax.annotate(str(name), (xi, yi), xytext=(5 * pt * 1.4, 5 * pt * 1.4),
+                    textcoords="offset points", fontsize=11 * pt, color=colours["text"],
+                    fontweight="bold", zorder=12, annotation_clip=True)  # fmt: skip
 
 
 _OFFSETS = {  # textposition -> (dx, dy) direction and alignment of the text

@@ -80,6 +80,30 @@ def test_svg_has_title_figures_key_and_attribution_as_text(server, data):
         assert expected in text, expected
 
 
+def test_the_picture_draws_the_settlements_layer_like_the_map(server, data):
+    # The same places the settlements layer and `frontline settlements` give, named once
+    # beside their dot (not also as a gazetteer label), with their outcomes in the key.
+    from dashboard.scope import Scope
+    from dashboard.state import parse_search
+    from dashboard.view_settlements import view_settlements
+
+    state, _ = parse_search(f"?{OCTOBER}&regions=UA-14&lang=de")
+    places = view_settlements(Scope.of(data), state)["places"]
+    names = [p["name_de"] or p["name_en"] for p in places]
+    assert len(names) >= 4
+    status, _, body = get(server, f"/api/v1/map.svg?{OCTOBER}&regions=UA-14&lang=de")
+    assert status == 200
+    text = svg_texts(body)
+    for name in names:
+        assert text.count(name) == 1, name
+    assert "Von russischen Truppen eingenommen" in text
+    # With the layer off, neither the places' dots nor their key entries are drawn.
+    layers = "territory,changes,events,borders"
+    status, _, body = get(server, f"/api/v1/map.svg?{OCTOBER}&regions=UA-14&layers={layers}")
+    assert status == 200
+    assert "Taken by Russian forces" not in svg_texts(body)
+
+
 def test_german_picture(server):
     status, _, body = get(server, f"/api/v1/map.svg?{OCTOBER}&lang=de&theme=dark")
     assert status == 200
