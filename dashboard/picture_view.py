@@ -300,7 +300,7 @@ def _settlements(scope, state: ViewState) -> pd.DataFrame | None:
     language), or None when the layer is off or none did."""
     if "settlements" not in state.layers:
         return None
-    from dashboard.figures.settlements import SETTLEMENT_COLOURS
+    from dashboard.figures.settlements import settlement_colour, settlement_name
     from dashboard.view_settlements import view_settlements
 
     places = view_settlements(scope, state).get("places") or []
@@ -312,8 +312,8 @@ def _settlements(scope, state: ViewState) -> pd.DataFrame | None:
             "lon": [float(p["lon"]) for p in places],
             "lat": [float(p["lat"]) for p in places],
             "outcome": [p["outcome"] for p in places],
-            "colour": [SETTLEMENT_COLOURS.get(p["outcome"], "#6b6b6b") for p in places],
-            "name": [str(p.get(f"name_{lang}") or p.get("name_en") or "") for p in places],
+            "colour": [settlement_colour(p["outcome"]) for p in places],
+            "name": [settlement_name(p, lang) for p in places],
             "geonameid": [p.get("geonameid") for p in places],
         }
     )

@@ -119,7 +119,7 @@ def check_distance(p: ParsedClaim, data, version: str) -> SentenceCheck:
         except NoSnapshotError as exc:
             # "Now" in a sentence read today may lie after the newest map: measure on that
             # map and say how much older it is, rather than measure nothing.
-            newest = _newest_map(terr, layer)
+            newest = terr.newest(layer)
             if newest is None or newest >= on:
                 figures.append({**fig, "error": str(exc)})
                 continue
@@ -143,13 +143,3 @@ def check_distance(p: ParsedClaim, data, version: str) -> SentenceCheck:
     matching = tuple(f["source"] for f in figures[1:] if f.get("relation") == "match")
     verdict = _verdict(p, "place", "km", figures[0], None, "km", extra)
     return replace(base, verdict=replace(verdict, matching_sources=matching))
-
-
-def _newest_map(territory, layer: str):
-    """The date of the newest map of ``layer``'s series, or None. As in
-    :meth:`geo.territory.Territory.snapshot`, a layer other than ``russian_held`` is dated by
-    the series' ``occupied`` layer: Ukrainian-held ground in Russia may be absent (nothing
-    held) on the newest map."""
-    base = layer if layer == "russian_held" or "occupied" not in territory.layers else "occupied"
-    dates = territory.dates(base) if base in territory.layers else []
-    return dates[-1] if dates else None

@@ -256,7 +256,7 @@ class Territory:
         # The layered series has a polygon of `occupied` on every day it covers; the other
         # layers of that series are absent on days when they were empty.
         base_layer = layer if layer == "russian_held" else "occupied"
-        known_base = base_layer if base_layer in self._layers else layer
+        known_base = self._base(layer)
         base_dates = self._dates[known_base]
         base = self._index_on_or_before(base_layer, date)
         first, last = base_dates[0], base_dates[-1]
@@ -277,6 +277,19 @@ class Territory:
             return Snapshot(date, base_date, layer, source, shapely.Polygon())
         return Snapshot(date, self._dates[layer][i], layer, self._sources[layer][i],
                         self._geometry(layer, i))  # fmt: skip
+
+    def newest(self, layer: str = "russian_held") -> dt.date | None:
+        """The date of the newest map of ``layer``'s series, dated as :meth:`snapshot` dates
+        it: a layer other than ``russian_held`` by its series' ``occupied`` layer, since
+        Ukrainian-held ground in Russia may be absent (nothing held) on the newest map."""
+        self._table(layer)  # raises for an unknown layer
+        dates = self._dates[self._base(layer)]
+        return dates[-1] if len(dates) else None
+
+    def _base(self, layer: str) -> str:
+        """The layer whose snapshots say on which days ``layer``'s series has a map."""
+        base = layer if layer == "russian_held" else "occupied"
+        return base if base in self._layers else layer
 
     def _clipped(self, snap: Snapshot, regions: tuple[str, ...]) -> tuple[shapely.Geometry, float]:
         key = (snap.layer, snap.date, regions)

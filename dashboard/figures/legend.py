@@ -25,6 +25,7 @@ from dashboard.figures.palette import (
     OTHER_COLOUR,
     theme_colours,
 )
+from dashboard.figures.settlements import SETTLEMENT_COLOURS
 
 __all__ = [
     "AREA_LAYERS",
@@ -161,8 +162,6 @@ def key_items(
         items.append(
             KeyItem(_type_key(event_type), words[_type_key(event_type)], "point", colour, colour)
         )
-    from dashboard.figures.settlements import SETTLEMENT_COLOURS
-
     for outcome in _outcomes(outcomes):
         colour = rgba(SETTLEMENT_COLOURS[outcome])
         key = f"settlements.{outcome}"
@@ -172,8 +171,6 @@ def key_items(
 
 def _outcomes(outcomes: Iterable[str]) -> list[str]:
     """The settlement outcomes given, in the key's fixed order."""
-    from dashboard.figures.settlements import SETTLEMENT_COLOURS
-
     given = set(outcomes)
     return [o for o in SETTLEMENT_COLOURS if o in given]
 

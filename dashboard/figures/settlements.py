@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 from dashboard.formatting import fmt_date, hover_text
 
-__all__ = ["MAX_LABELS", "SETTLEMENT_COLOURS", "settlement_trace"]
+__all__ = ["MAX_LABELS", "SETTLEMENT_COLOURS", "settlement_colour", "settlement_name",
+           "settlement_trace"]  # fmt: skip
 
 MAX_LABELS = 40
 #: By outcome: taken by Russia (the gained-ground red), by Ukraine (the lost-ground blue),
@@ -22,8 +23,14 @@ SETTLEMENT_COLOURS = {
 }
 
 
-def _name(place: dict, lang: str) -> str:
+def settlement_name(place: dict, lang: str) -> str:
+    """A settlement's name in ``lang``, else its English name."""
     return str(place.get(f"name_{lang}") or place.get("name") or place.get("name_en") or "")
+
+
+def settlement_colour(outcome: str) -> str:
+    """The colour of a settlement's outcome (grey for one without a colour of its own)."""
+    return SETTLEMENT_COLOURS.get(outcome, "#6b6b6b")
 
 
 def settlement_trace(settlements: dict | None, lang: str, t: Callable[[str], str]) -> dict | None:
@@ -35,7 +42,7 @@ def settlement_trace(settlements: dict | None, lang: str, t: Callable[[str], str
     labelled = len(places) <= MAX_LABELS
     hover = []
     for p in places:
-        lines = [f"<b>{hover_text(_name(p, lang))}</b>"]
+        lines = [f"<b>{hover_text(settlement_name(p, lang))}</b>"]
         region = p.get("region_name") or p.get("admin1")
         if region:
             lines.append(hover_text(str(region)))
@@ -50,13 +57,13 @@ def settlement_trace(settlements: dict | None, lang: str, t: Callable[[str], str
         "lon": [round(float(p["lon"]), 5) for p in places],
         "lat": [round(float(p["lat"]), 5) for p in places],
         "mode": "markers+text" if labelled else "markers",
-        "text": [_name(p, lang) for p in places] if labelled else None,
+        "text": [settlement_name(p, lang) for p in places] if labelled else None,
         "textposition": "top right",
         "textfont": {"size": 12, "color": "#1a1a1a"},
         "marker": {
             "size": 10,
             "symbol": "circle",
-            "color": [SETTLEMENT_COLOURS.get(p["outcome"], "#6b6b6b") for p in places],
+            "color": [settlement_colour(p["outcome"]) for p in places],
         },
         "hovertext": hover,
         "hoverinfo": "text",
