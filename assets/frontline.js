@@ -67,9 +67,17 @@
       setDrawer(false);
     }
   });
-  document.addEventListener("keydown", function (e) {
-    if (e.key === "Escape" && document.querySelector(".app.filters-open")) setDrawer(false);
-  });
+  // Escape closes what is innermost: an open dropdown list first (it closes itself), the
+  // drawer only when no list is open. Looked at before the list handles the key (capture).
+  document.addEventListener(
+    "keydown",
+    function (e) {
+      if (e.key !== "Escape" || !document.querySelector(".app.filters-open")) return;
+      if (document.querySelector(".dash-dropdown-content")) return;
+      setDrawer(false);
+    },
+    true
+  );
 
   // -- the scale bar ----------------------------------------------------------------------
   // Web Mercator's metres per pixel at the map's centre latitude (512-px tiles, as

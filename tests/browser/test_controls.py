@@ -252,3 +252,26 @@ def test_on_a_phone_the_map_comes_first_and_the_filters_are_a_drawer(server, tmp
         assert severe_console_errors(phone) == []
     finally:
         phone.quit()
+
+
+def test_escape_closes_the_open_list_before_the_filters_drawer(server, tmp_path):
+    # A keyboard reader in a narrow window: Escape closes the region list they opened in
+    # the drawer, and only a second Escape closes the drawer.
+    narrow = new_browser(tmp_path / "narrow", "900,900")
+    try:
+        open_explorer(narrow, server, "?lang=en")
+        settle(narrow)
+        narrow.find_element(By.ID, "filters-toggle").click()
+        drawer_open = "return !!document.querySelector('.app.filters-open')"
+        list_open = "return !!document.querySelector('.dash-dropdown-content')"
+        wait_for(narrow, lambda d: d.execute_script(drawer_open), "the drawer did not open")
+        click_when_still(narrow, narrow.find_element(By.ID, "regions"))
+        wait_for(narrow, lambda d: d.execute_script(list_open), "the region list did not open")
+        narrow.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+        wait_for(narrow, lambda d: not d.execute_script(list_open), "the list stayed open")
+        assert narrow.execute_script(drawer_open), "Escape closed the drawer with the list"
+        narrow.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+        wait_for(narrow, lambda d: not d.execute_script(drawer_open), "the drawer stayed open")
+        assert severe_console_errors(narrow) == []
+    finally:
+        narrow.quit()
