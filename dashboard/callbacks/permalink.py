@@ -192,8 +192,10 @@ def register(app, rt) -> None:
             # The server built this page from its URL (and the page's defaults, e.g. a
             # story's dates): start from that state, and write it into the URL.
             controls = controls_from_state(state)
-        elif trigger == ids.URL:
-            # Back/forward: the URL over the defaults of the page it is on.
+        elif trigger == ids.URL or (search or "") != current.to_search():
+            # Back/forward: the URL over the defaults of the page it is on. Also when another
+            # input triggered this call but the URL is not the view's: the map's call
+            # followed Back within milliseconds and Dash dropped the answer to Back's own.
             defaults = resolve(path or "/", scope).defaults
             merged = "?" + urlencode({**defaults, **dict(parse_qsl((search or "").lstrip("?")))})
             state, errors = parse_search(merged, lang=current.lang, basemap=rt.settings.basemap,
